@@ -1,0 +1,132 @@
+"""Decide whether a unit of text is a claim, of which kinds, and say why.
+
+A declarative statement is a claim unless it asks, directs, advises or talks about the page
+itself; its kinds come from cue lexicons (tracker/data/claim_cues.yaml), and every cue that
+fired is given as a reason, so a reviewer can see why the tracker flagged a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ruamel.yaml import YAML
+
+KINDS = (
+    "efficacy",
+    "safety",
+    "mechanism",
+    "comparative",
+    "quantitative",
+    "composition",
+    "evidence-appeal",
+    "regulatory",
+    "background",
+)
+TRAILING_MARKERS = re.compile(r"(?:\s*\[\d[\d,\s\-–—]*\])+\s*$")
+SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
+MIN_WORDS_WITHOUT_STOP = 8
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a unit is a claim, its kinds, and the cues behind the decision."""
+
+    is_claim: bool
+    kinds: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled cue lists of the data files."""
+
+    kinds: dict[str, re.Pattern[str]]
+    table_values: re.Pattern[str]
+    imperative: re.Pattern[str]
+    non_claim: dict[str, re.Pattern[str]]
+
+
+def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
+    """Compile cues into one case-insensitive pattern matched at the start of a word."""
+    body = "|".join(f"(?:{cue})" for cue in cues)
+    return re.compile(rf"(?<![\w-])(?:{body})" if anchored_word else body, re.I)
+
+
+def load_data(name: str) -> dict:
+    """Load one of the packaged YAML data files."""
+    text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
+    return YAML(typ="safe", pure=True).load(text)
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Return the cue lexicons, compiled once."""
+    cues = load_data("claim_cues.yaml")
+    rules = load_data("non_claims.yaml")
+    openers = "|".join(re.escape(word) for word in rules["imperative_openers"])
+    return Lexicon(
+        kinds={kind: alternation(cues["kinds"][kind]) for kind in KINDS},
+        table_values=alternation(cues["table_values"]),
+        imperative=re.compile(rf"^(?:{openers})\b", re.I),
+        non_claim={name: alternation(p, False) for name, p in rules["patterns"].items()},
+    )
+
+
+def classify(text: str, kind: str, in_references: bool = False) -> Decision:
+    """Decide whether one unit is a claim."""
+    if in_references:
+        return Decision(False, reasons=("entry of the reference list",))
+    if kind in ("heading", "table_header"):
+        return Decision(False, reasons=("heading",))
+    body = TRAILING_MARKERS.sub("", text).strip()
+    if kind == "table_row":
+        return table_row(body)
+    refusal = not_a_statement(body)
+    if refusal:
+        return Decision(False, reasons=(refusal,))
+    kinds, reasons = cues_in(body)
+    if not kinds:
+        return Decision(True, ("background",), ("declarative statement of fact",))
+    return Decision(True, kinds, reasons)
+
+
+def table_row(body: str) -> Decision:
+    """A table row is a claim when its cells state what something holds or how much."""
+    value = lexicon().table_values.search(body)
+    if not value:
+        return Decision(False, reasons=("table row without values",))
+    reason = f"row of a comparison table: {value.group(0)!r}"
+    return Decision(True, ("composition", "comparative"), (reason,))
+
+
+def not_a_statement(body: str) -> str | None:
+    """Return why a unit is not a statement, or None when it is one."""
+    if body.endswith("?"):
+        return "question"
+    if body.endswith(":"):
+        return "lead-in to what follows"
+    words = body.split()
+    if not SENTENCE_END.search(body) and len(words) < MIN_WORDS_WITHOUT_STOP:
+        return "fragment, not a sentence"
+    if lexicon().imperative.search(body):
+        return f"instruction to the reader ({words[0]!r})"
+    for name, pattern in lexicon().non_claim.items():
+        found = pattern.search(body)
+        if found:
+            return f"{name.replace('-', ' ')}: {found.group(0)!r}"
+    return None
+
+
+def cues_in(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the kinds whose cues occur in a statement, and one quoted cue for each."""
+    kinds: list[str] = []
+    reasons: list[str] = []
+    for kind, pattern in lexicon().kinds.items():
+        found = pattern.search(body)
+        if found:
+            kinds.append(kind)
+            reasons.append(f"{kind}: {found.group(0).strip()!r}")
+    return tuple(kinds), tuple(reasons)

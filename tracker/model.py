@@ -1,0 +1,171 @@
+"""The records that flow through the tracker: documents, claims, citations, sources, findings.
+
+Every stage reads and returns these plain dataclasses; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is; only errors fail a run by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a check, located in a file of the project."""
+
+    check: str
+    severity: Severity
+    path: str
+    line: int
+    col: int
+    message: str
+    claim_id: str | None = None
+    source_key: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "check": self.check,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "claim_id": self.claim_id,
+            "source_key": self.source_key,
+        }
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a piece of text stands in its document: 1-based line, 0-based character offsets."""
+
+    line: int
+    start: int
+    end: int
+
+
+@dataclass
+class Citation:
+    """A link from a claim to a bibliography entry; key is None when the reference is unknown."""
+
+    key: str | None
+    marker: str | None = None
+    ref: int | None = None
+    reference: str | None = None
+    score: float | None = None
+    locator: str | None = None
+    quote: str | None = None
+
+
+@dataclass
+class Review:
+    """A reviewer's verdict on a claim."""
+
+    verdict: str
+    by: str | None = None
+    at: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Claim:
+    """A statement in a document that needs substantiation."""
+
+    id: str
+    text: str
+    span: Span
+    kinds: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    review: Review | None = None
+    status: str = "active"
+    reasons: list[str] = field(default_factory=list)
+    register_line: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.status != "vanished"
+
+    @property
+    def cited_keys(self) -> list[str]:
+        return [c.key for c in self.citations if c.key]
+
+
+@dataclass
+class DocumentInfo:
+    """What a register says about the document it covers."""
+
+    title: str
+    path: str
+    url: str | None = None
+
+
+@dataclass
+class Register:
+    """The claims of one document as recorded in claims/<document>.yaml."""
+
+    path: str
+    document: DocumentInfo
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Bad input found while loading a file; a check turns it into a finding."""
+
+    kind: str
+    path: str
+    line: int
+    message: str
+    col: int = 1
+    key: str | None = None
+
+
+@dataclass
+class Source:
+    """One bibliography entry, with the fields as written (LaTeX not decoded)."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int
+
+    def get(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        return value if value else None
+
+    @property
+    def doi(self) -> str | None:
+        doi = self.get("doi")
+        return normalize_doi(doi) if doi else None
+
+    @property
+    def pmid(self) -> str | None:
+        pmid = self.get("pmid")
+        return pmid.strip() if pmid else None
+
+    @property
+    def unverifiable(self) -> bool:
+        """True for a placeholder entry that records a citation no search could trace."""
+        return (self.get("verification") or "").strip().lower() == "unverifiable"
+
+
+def normalize_doi(doi: str) -> str:
+    """Return a DOI in lower case without resolver prefix, so equal DOIs compare equal."""
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix) :]
+    return doi.strip().lower()

@@ -1,0 +1,96 @@
+"""Read Markdown into headings, paragraphs, list items and table rows with markdown-it-py.
+
+markdown-it gives each block the lines it came from; spans are cut from the original text
+so that a claim points at the exact characters a writer typed, markup included.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from tracker.readers import Block, DocumentText
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
+FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
+LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+)?")
+TABLE_EDGE = re.compile(r"^[ \t]*\|?[ \t]*|[ \t]*\|?[ \t]*$")
+
+PARSER = MarkdownIt("commonmark").enable("table")
+
+
+def read_markdown(path: Path, text: str) -> DocumentText:
+    """Split Markdown into blocks located in the original text."""
+    body, title = blank_front_matter(text)
+    starts = line_starts(text)
+    blocks = [b for b in walk(PARSER.parse(body), text, starts) if b.end > b.start]
+    if not title:
+        title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), "")
+    return DocumentText(path=path, text=text, blocks=blocks, title=title)
+
+
+def blank_front_matter(text: str) -> tuple[str, str]:
+    """Replace YAML front matter by blank lines (keeping line numbers) and return its title."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return text, ""
+    title = FRONT_TITLE.search(match.group(1))
+    blank = "\n" * match.group(0).count("\n")
+    return blank + text[match.end() :], title.group(1) if title else ""
+
+
+def line_starts(text: str) -> list[int]:
+    """Return the offset at which each line starts, plus the end of the text."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    starts.append(len(text))
+    return starts
+
+
+def walk(tokens: list[Token], text: str, starts: list[int]) -> list[Block]:
+    """Turn markdown-it block tokens into our blocks."""
+    blocks: list[Block] = []
+    in_list = 0
+    in_head = False
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            in_list += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            in_list -= 1
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.map is not None and token.type in KINDS:
+            kind = KINDS[token.type]
+            if kind == "paragraph" and in_list:
+                kind = "list_item"
+            if kind == "table_row" and in_head:
+                kind = "table_header"
+            blocks.append(located(kind, token.map, text, starts))
+    return blocks
+
+
+KINDS = {"heading_open": "heading", "paragraph_open": "paragraph", "tr_open": "table_row"}
+
+
+def located(kind: str, lines: list[int], text: str, starts: list[int]) -> Block:
+    """Cut a block's span from its source lines, leaving out list, quote and heading markers."""
+    first, last = lines[0], lines[1]
+    start = starts[first]
+    end = starts[min(last, len(starts) - 1)]
+    end = start + len(text[start:end].rstrip())
+    if kind.startswith("table"):
+        row = text[start:end]
+        edge = TABLE_EDGE.match(row)
+        lead = edge.end() if edge else 0
+        return Block(kind, start + lead, start + len(row.rstrip().rstrip("|").rstrip()))
+    prefix = LINE_PREFIX.match(text, start, end)
+    if prefix:
+        start = prefix.end()
+    if kind == "heading":
+        end = start + len(text[start:end].rstrip("# \t"))
+    return Block(kind, start, end)

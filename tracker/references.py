@@ -1,0 +1,181 @@
+"""Find a document's own reference list and read each entry's title, journal, year and ids.
+
+The list starts at a "References" (or "Sources", "Bibliography", ...) heading. Entries are
+numbered items (`1.`, `[1]`), one paragraph per work, or "Source: Title – Journal (Year)"
+lines, where the paragraph before each Source line is kept as the entry's note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.readers import Block, DocumentText
+
+HEADINGS = re.compile(
+    r"(?:references?|sources?|bibliography|works cited|literature(?: cited)?|citations|"
+    r"further reading|notes and references|references and notes)",
+    re.I,
+)
+HEADING_DECORATION = " \t#*_:"
+SOURCE_LINE = re.compile(r"sources?\s*:\s*", re.I)
+EXPLICIT_NUMBER = re.compile(r"\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s+")
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+PMID = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", re.I)
+YEAR_IN_PARENS = re.compile(r"\((\d{4})[a-z]?\)")
+YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
+VENUE_DASH = re.compile(r"\s+[–—-]\s+")
+PERIOD_SPLIT = re.compile(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
+NAME_LIKE = re.compile(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
+
+
+@dataclass(frozen=True)
+class ParsedReference:
+    """What a reference's text says about the work: each field None when it does not say."""
+
+    title: str | None = None
+    journal: str | None = None
+    year: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    authors: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """One entry of a document's reference list."""
+
+    number: int
+    text: str
+    start: int
+    end: int
+    line: int
+    parsed: ParsedReference
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    """A document's reference list: where its section starts and its entries in order."""
+
+    start: int
+    entries: tuple[ReferenceEntry, ...]
+
+    def entry(self, number: int) -> ReferenceEntry | None:
+        """Return the entry with this number, if the list has one."""
+        return next((e for e in self.entries if e.number == number), None)
+
+
+def find_reference_list(doc: DocumentText) -> ReferenceList | None:
+    """Return the document's reference list, or None when it has none."""
+    heading = next((i for i, b in enumerate(doc.blocks) if is_reference_heading(doc, b)), None)
+    if heading is None:
+        return source_lines_anywhere(doc)
+    blocks = doc.blocks[heading + 1 :]
+    has_sources = any(source_line(doc, b) for b in blocks)
+    entries = source_entries(doc, blocks) if has_sources else numbered_entries(doc, blocks)
+    return ReferenceList(doc.blocks[heading].start, tuple(entries))
+
+
+def is_reference_heading(doc: DocumentText, block: Block) -> bool:
+    """Tell whether a block is the heading of a reference section."""
+    text = doc.text[block.start : block.end].strip(HEADING_DECORATION)
+    return block.kind != "list_item" and HEADINGS.fullmatch(text) is not None
+
+
+def source_line(doc: DocumentText, block: Block) -> re.Match[str] | None:
+    """Match a "Source: ..." block."""
+    return SOURCE_LINE.match(doc.text, block.start, block.end)
+
+
+def source_lines_anywhere(doc: DocumentText) -> ReferenceList | None:
+    """Read "Source:" lines as a list when the document has no reference heading."""
+    entries = source_entries(doc, doc.blocks)
+    if not entries:
+        return None
+    first = next(b for b in doc.blocks if source_line(doc, b))
+    return ReferenceList(first.start, tuple(entries))
+
+
+def source_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntry]:
+    """Number the "Source:" lines in order; the paragraph before each is its note."""
+    entries: list[ReferenceEntry] = []
+    note: list[str] = []
+    for block in blocks:
+        match = source_line(doc, block)
+        if not match:
+            note.append(doc.text[block.start : block.end])
+            continue
+        entry = make_entry(doc, len(entries) + 1, match.end(), block.end)
+        entries.append(entry_with_note(entry, " ".join(note) or None))
+        note = []
+    return entries
+
+
+def entry_with_note(entry: ReferenceEntry, note: str | None) -> ReferenceEntry:
+    return ReferenceEntry(entry.number, entry.text, entry.start, entry.end, entry.line, entry.parsed, note)
+
+
+def numbered_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntry]:
+    """Read one entry per block that looks like a reference, numbered as written or in order."""
+    entries: list[ReferenceEntry] = []
+    for block in blocks:
+        number, start = explicit_number(doc, block)
+        text = doc.text[start : block.end]
+        if not looks_like_reference(text):
+            continue
+        entries.append(make_entry(doc, number or len(entries) + 1, start, block.end))
+    return entries
+
+
+def explicit_number(doc: DocumentText, block: Block) -> tuple[int | None, int]:
+    """Return the number written before an entry (inside it or stripped as a list bullet)."""
+    inside = EXPLICIT_NUMBER.match(doc.text, block.start, block.end)
+    if inside:
+        return int(inside.group(1) or inside.group(2)), inside.end()
+    line_start = doc.text.rfind("\n", 0, block.start) + 1
+    before = EXPLICIT_NUMBER.search(doc.text[line_start : block.start].strip() + " ")
+    if before and before.start() == 0:
+        return int(before.group(1) or before.group(2)), block.start
+    return None, block.start
+
+
+def looks_like_reference(text: str) -> bool:
+    """Tell whether a block reads like a bibliographic reference rather than prose or a widget."""
+    has_id = DOI.search(text) or PMID.search(text)
+    return bool(has_id or (YEAR.search(text) and len(text.split()) >= 3))
+
+
+def make_entry(doc: DocumentText, number: int, start: int, end: int) -> ReferenceEntry:
+    text = doc.text[start:end].strip()
+    return ReferenceEntry(number, text, start, end, doc.line_of(start), parse_reference(text))
+
+
+def parse_reference(text: str) -> ParsedReference:
+    """Read title, journal, year, authors, DOI and PMID from a reference's text."""
+    doi = DOI.search(text)
+    pmid = PMID.search(text)
+    year = YEAR_IN_PARENS.search(text) or YEAR.search(text)
+    ids = {
+        "doi": doi.group(1).rstrip(".,;)]") if doi else None,
+        "pmid": pmid.group(1) if pmid else None,
+        "year": year.group(1) if year else None,
+    }
+    bare = DOI.sub("", PMID.sub("", text)).strip(" .;,")
+    parts = VENUE_DASH.split(bare)
+    if len(parts) >= 2 and not NAME_LIKE.match(bare):
+        venue = YEAR_IN_PARENS.sub("", parts[-1]).strip(" .,")
+        return ParsedReference(title=" - ".join(parts[:-1]).strip(), journal=venue or None, **ids)
+    return ParsedReference(**conventional_parts(bare), **ids)
+
+
+def conventional_parts(text: str) -> dict[str, str | None]:
+    """Split "Authors. Title. Journal. Year;..." into authors, title and journal."""
+    parts = [p.strip() for p in PERIOD_SPLIT.split(text) if p.strip()]
+    if parts and NAME_LIKE.match(parts[0]) and len(parts) >= 2:
+        authors, rest = parts[0], parts[1:]
+    else:
+        authors, rest = None, parts
+    title = rest[0] if rest else None
+    journal = YEAR.split(rest[1])[0].strip(" .,;") if len(rest) > 1 else None
+    return {"authors": authors, "title": title, "journal": journal or None}

@@ -1,0 +1,224 @@
+"""Resolve a document's reference to a bibliography entry: DOI or PMID exactly, else by a fuzzy
+match of title, journal and year whose score is kept.
+
+Pages cite works by short labels ("Comparative Proteomic Analysis of MSC Secretome – IJMS
+(2021)"), so the title match measures how much of the label the entry's title covers,
+reading acronyms (MSC, WJ-MSC) against the words they stand for and abbreviated journals
+(Front. Cell Dev. Biol., IJMS) against full names. A journal or year that disagrees vetoes a
+match unless the titles agree almost exactly: an unresolved reference is reported, never
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tracker.model import Source, normalize_doi
+from tracker.references import ParsedReference
+
+STOP_WORDS = frozenset(
+    "a an and as at by for from in into of on or the their its to with vs versus via use using"
+    " based study".split()
+)
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+LATEX = re.compile(r"\\[a-zA-Z]+\s*|[{}\\]")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+WEIGHTS = {"title": 0.5, "journal": 0.3, "year": 0.2}
+ACCEPT = 0.55
+MIN_TITLE = 0.3
+VETO_OVERRIDE_TITLE = 0.9
+MARGIN = 0.05
+STEM_PREFIX = 6
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a reference was resolved: the entry's key (or None), the score and the method."""
+
+    key: str | None
+    score: float
+    method: str
+    unverifiable: bool = False
+    publisher_as_journal: bool = False
+    candidates: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Words:
+    """A title split into comparable words, keeping which ones were written as acronyms."""
+
+    tokens: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
+
+
+@dataclass
+class Resolver:
+    """Resolves references against one bibliography, indexing its titles once."""
+
+    sources: dict[str, Source]
+    _by_doi: dict[str, str] = field(default_factory=dict)
+    _by_pmid: dict[str, str] = field(default_factory=dict)
+    _titles: dict[str, Words] = field(default_factory=dict)
+    _index: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def __post_init__(self) -> None:
+        for key, source in self.sources.items():
+            if source.doi:
+                self._by_doi.setdefault(source.doi, key)
+            if source.pmid:
+                self._by_pmid.setdefault(source.pmid, key)
+            words = words_of(source.get("title") or "")
+            self._titles[key] = words
+            for token in words.tokens:
+                self._index[stem(token)].add(key)
+
+    def resolve(self, ref: ParsedReference) -> Resolution:
+        """Return the entry a reference names, or an unresolved result with the candidates."""
+        exact = self.by_identifier(ref)
+        if exact:
+            return exact
+        scored = sorted(
+            ((self.score(ref, key), key) for key in self.candidates(ref)),
+            key=lambda pair: (-pair[0][0], pair[1]),
+        )
+        ranked = tuple((key, round(s[0], 3)) for s, key in scored[:3])
+        if not scored or scored[0][0][0] < ACCEPT:
+            return Resolution(None, ranked[0][1] if ranked else 0.0, "unresolved", candidates=ranked)
+        (best, publisher), key = scored[0]
+        if len(scored) > 1 and best - scored[1][0][0] < MARGIN:
+            return Resolution(None, round(best, 3), "ambiguous", candidates=ranked)
+        unverifiable = self.sources[key].unverifiable
+        return Resolution(key, round(best, 3), "match", unverifiable, publisher, ranked)
+
+    def by_identifier(self, ref: ParsedReference) -> Resolution | None:
+        if ref.doi and normalize_doi(ref.doi) in self._by_doi:
+            key = self._by_doi[normalize_doi(ref.doi)]
+            return Resolution(key, 1.0, "doi", self.sources[key].unverifiable)
+        if ref.pmid and ref.pmid in self._by_pmid:
+            key = self._by_pmid[ref.pmid]
+            return Resolution(key, 1.0, "pmid", self.sources[key].unverifiable)
+        return None
+
+    def candidates(self, ref: ParsedReference) -> set[str]:
+        """Return the keys whose title shares at least one word with the reference's title."""
+        found: set[str] = set()
+        for token in words_of(ref.title or "").tokens:
+            found |= self._index.get(stem(token), set())
+        return found
+
+    def score(self, ref: ParsedReference, key: str) -> tuple[float, bool]:
+        """Score one entry against a reference; the flag says the journal matched the publisher."""
+        source = self.sources[key]
+        title = title_similarity(words_of(ref.title or ""), self._titles[key])
+        venue, publisher = venue_score(ref.journal, source)
+        year = year_score(ref.year, source.get("year"))
+        if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year)):
+            return 0.0, publisher
+        parts = {"title": title, "journal": venue, "year": year}
+        known = {name: value for name, value in parts.items() if value is not None}
+        total = sum(WEIGHTS[name] for name in known)
+        return sum(WEIGHTS[name] * value for name, value in known.items()) / total, publisher
+
+
+def words_of(text: str) -> Words:
+    """Split text into lower-case content words, keeping acronyms (WJ-MSC -> WJMSC) apart."""
+    text = LATEX.sub("", text)
+    if text.isupper():
+        text = text.title()
+    tokens: list[str] = []
+    acronyms: list[str] = []
+    for chunk in text.split():
+        pieces = WORD.findall(chunk)
+        joined = "".join(pieces)
+        if len(pieces) > 1 and all(ACRONYM.match(p) for p in pieces):
+            acronyms.append(joined)
+            continue
+        for piece in pieces:
+            word = re.sub(r"['’][a-z]+$", "", piece.lower())
+            if ACRONYM.match(piece) and len(piece) <= 6:
+                acronyms.append(piece)
+            elif word not in STOP_WORDS:
+                tokens.append(word)
+    return Words(tuple(tokens), tuple(acronyms))
+
+
+def stem(word: str) -> str:
+    """Return a crude stem: singular, cut to a prefix, so secretome and secretory meet."""
+    word = word[:-1] if len(word) > 3 and word.endswith("s") else word
+    return word[:STEM_PREFIX]
+
+
+def same_word(a: str, b: str) -> bool:
+    return stem(a) == stem(b)
+
+
+def title_similarity(label: Words, title: Words) -> float:
+    """Score how much of the label the title covers (mostly) and how much it leaves over."""
+    size = len(label.tokens) + len(label.acronyms)
+    if not size or not title.tokens:
+        return 0.0
+    covered: set[int] = set()
+    hits = 0
+    for token in label.tokens:
+        matches = [i for i, t in enumerate(title.tokens) if same_word(token, t)]
+        hits += bool(matches)
+        covered.update(matches)
+    for acronym in label.acronyms:
+        if acronym.lower() in title.tokens:
+            hits += 1
+            continue
+        spot = acronym_position(acronym, title.tokens)
+        if spot is not None:
+            hits += 1
+            covered.update(range(spot, spot + len(acronym)))
+    forward = hits / size
+    backward = len(covered) / len(title.tokens)
+    return 0.75 * forward + 0.25 * backward
+
+
+def acronym_position(acronym: str, tokens: Iterable[str]) -> int | None:
+    """Return where consecutive words spell the acronym by their first letters, if they do."""
+    words = list(tokens)
+    letters = acronym.lower()
+    for i in range(len(words) - len(letters) + 1):
+        if all(words[i + j][:1] == letters[j] for j in range(len(letters))):
+            return i
+    return None
+
+
+def venue_score(label: str | None, source: Source) -> tuple[float | None, bool]:
+    """Return 1.0 when the label names the entry's journal (or publisher), 0.0 when not."""
+    if not label:
+        return None, False
+    journal = source.get("journal") or source.get("booktitle")
+    if journal and names_same_venue(label, LATEX.sub("", journal)):
+        return 1.0, False
+    publisher = source.get("publisher")
+    if publisher and names_same_venue(label, LATEX.sub("", publisher)):
+        return 1.0, True
+    return (0.0 if journal else None), False
+
+
+def names_same_venue(a: str, b: str) -> bool:
+    """Tell whether two venue names are equal, one abbreviates the other, or is its acronym."""
+    return abbreviates(a, b) or abbreviates(b, a)
+
+
+def abbreviates(short: str, full: str) -> bool:
+    short_words = [w.lower() for w in WORD.findall(short) if w.lower() not in STOP_WORDS]
+    full_words = [w.lower() for w in WORD.findall(full) if w.lower() not in STOP_WORDS]
+    if not short_words or not full_words:
+        return False
+    if len(short_words) == len(full_words):
+        return all(f.startswith(s) for s, f in zip(short_words, full_words, strict=True))
+    initials = "".join(w[0] for w in full_words)
+    return len(short_words) == 1 and len(initials) > 1 and short_words[0] == initials
+
+
+def year_score(label: str | None, year: str | None) -> float | None:
+    if not label or not year:
+        return None
+    return 1.0 if label.strip() == year.strip()[:4] else 0.0
