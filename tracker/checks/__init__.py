@@ -1,0 +1,44 @@
+"""The checks, one module each, and the runner that applies the project's settings.
+
+A check module has an `ID` matching its dotted module path, a default `SEVERITY`, a one-line
+`SUMMARY`, and `check(audit)`, which yields findings and never prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import ModuleType
+
+from tracker.checks.base import Audit
+from tracker.checks.bibliography import duplicate_key, missing_fields, suspicious_field, unparsable, unreadable
+from tracker.checks.citations import unknown_key, unresolved
+from tracker.checks.claims import uncited, vanished
+from tracker.checks.register import malformed
+from tracker.checks.sources import unused, unverifiable
+from tracker.model import Finding
+
+CHECKS: tuple[ModuleType, ...] = (
+    malformed,
+    unreadable,
+    unparsable,
+    duplicate_key,
+    missing_fields,
+    suspicious_field,
+    uncited,
+    vanished,
+    unknown_key,
+    unresolved,
+    unused,
+    unverifiable,
+)
+
+
+def run_checks(audit: Audit) -> list[Finding]:
+    """Run every enabled check and return its findings at the configured severity."""
+    findings: list[Finding] = []
+    for module in CHECKS:
+        level = audit.project.config.level(module.ID, module.SEVERITY)
+        if level is None:
+            continue
+        findings.extend(replace(f, severity=level) for f in module.check(audit))
+    return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.check))

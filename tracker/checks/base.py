@@ -1,0 +1,56 @@
+"""What every check gets (the project and its graph) and the helpers that locate findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+from tracker.model import Claim, Finding, Register, Severity, Source
+from tracker.project import Project
+
+EXCERPT_CHARS = 70
+
+
+@dataclass
+class Audit:
+    """The loaded project and its support graph, as the checks see them."""
+
+    project: Project
+    graph: nx.DiGraph
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """Return text on one line, cut at a word boundary with an ellipsis when too long."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def at_claim(audit: Audit, register: Register, claim: Claim, check: str, severity: Severity, message: str) -> Finding:
+    """Locate a finding at the claim's place in its document."""
+    document = register.document.path
+    col = audit.project.column(document, claim.span.line, claim.span.start)
+    return Finding(check, severity, document, claim.span.line, col, message, claim_id=claim.id)
+
+
+def in_register(register: Register, claim: Claim, check: str, severity: Severity, message: str) -> Finding:
+    """Locate a finding at the claim's entry in its register file."""
+    return Finding(check, severity, register.path, max(claim.register_line, 1), 1, message, claim_id=claim.id)
+
+
+def at_source(audit: Audit, source: Source, check: str, severity: Severity, message: str) -> Finding:
+    """Locate a finding at the source's entry in the bibliography."""
+    path = audit.project.bibliography.path
+    return Finding(check, severity, path, source.line, 1, message, source_key=source.key)
+
+
+def from_problems(problems: list, kind: str, check: str, severity: Severity) -> Iterator[Finding]:
+    """Turn the load problems of one kind into findings."""
+    for problem in problems:
+        if problem.kind == kind:
+            yield Finding(
+                check, severity, problem.path, problem.line, problem.col, problem.message, source_key=problem.key
+            )

@@ -1,0 +1,229 @@
+"""The `tracker` command: a thin layer over the library.
+
+User errors print `Error: ...` and exit with status 2; error-level findings exit with 1;
+anything else is a bug, shown with its traceback under --debug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.outputs import ExitStatus
+
+LEVEL_CHOICE = click.Choice(["info", "warning", "error"])
+
+
+class UserError(click.ClickException):
+    """A problem the user can fix; shown without a traceback."""
+
+    exit_code = ExitStatus.USER_ERROR
+
+
+def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add -C/--project, the folder to look for the project in (default: the current one)."""
+    return click.option(
+        "-C",
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project folder (default: the nearest one at or above the current folder).",
+    )(command)
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's user-facing exceptions into `Error: ...` messages."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tracker.config import ProjectError
+        from tracker.readers import ReaderError
+        from tracker.register import RegisterError
+
+        try:
+            return command(*args, **kwargs)
+        except (ProjectError, ReaderError, RegisterError) as err:
+            raise UserError(str(err)) from err
+
+    return wrapper
+
+
+def today() -> str:
+    """Return today's date, or the one SOURCE_DATE_EPOCH fixes for reproducible reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
+    return date.today().isoformat()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="claims-tracker")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Track the claims of health copy and the sources that support them."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Merge the claims into claims/<document>.yaml.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@project_option
+@user_errors
+def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Path | None) -> None:
+    """Find the claims of documents, their citation markers and the sources they resolve to.
+
+    Without a project, references are left unresolved. With --write, the claims are merged
+    into the register: fields a person wrote are kept, vanished claims are marked.
+
+    Example: tracker extract content/secretome-vs-exosomes.txt --format json
+    """
+    from tracker.config import ProjectError, find_root
+    from tracker.extract import extract as extract_document
+    from tracker.outputs import extraction_dict, extraction_text
+    from tracker.project import load_project
+
+    root = find_root(project_dir or Path.cwd())
+    if root is None and write:
+        raise ProjectError("--write needs a claims project - run inside one or pass -C FOLDER")
+    project = load_project(root) if root else None
+    sources = project.bibliography.sources if project else {}
+    results = [extract_document(d, sources, root) for d in documents]
+    if fmt == "json":
+        payload: Any = [extraction_dict(r, sources) for r in results]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+    else:
+        for result in results:
+            click.echo(extraction_text(result, sources), nl=False)
+    if write and project:
+        for result in results:
+            write_register(project.config.path("claims"), result)
+
+
+def write_register(folder: Path, result: Any) -> None:
+    """Merge one extraction into its register file and say what changed."""
+    from tracker.register import merge_register, write_atomic
+
+    path = folder / f"{Path(result.document.path).stem}.yaml"
+    existing = path.read_text(encoding="utf-8") if path.exists() else None
+    merged = merge_register(existing, result.document, result.claims, today())
+    if merged.text != existing:
+        write_atomic(path, merged.text)
+    click.echo(
+        f"{path}: {len(merged.added)} added, {len(merged.updated)} updated, "
+        f"{len(merged.vanished)} vanished, {len(merged.restored)} restored",
+        err=True,
+    )
+
+
+def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
+    """Load the project, build its graph and run the checks."""
+    from tracker.checks import run_checks
+    from tracker.checks.base import Audit
+    from tracker.graph import build_graph
+    from tracker.project import open_project
+
+    project = open_project(project_dir)
+    graph = build_graph(project)
+    return project, graph, run_checks(Audit(project, graph))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-level", type=LEVEL_CHOICE, default="info", show_default=True, help="Lowest severity shown.")
+@click.option("--fail-on", type=LEVEL_CHOICE, default="error", show_default=True, help="Lowest severity that fails the run.")
+@click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
+@project_option
+@user_errors
+def check(fmt: str, min_level: str, fail_on: str, no_exit: bool, project_dir: Path | None) -> None:
+    """Run every check on the project and print one finding per line.
+
+    Lines read `path:line:col: check.id: message`. The exit status is 1 when a finding at
+    --fail-on level or above is shown.
+
+    Example: tracker check --format json --min-level warning
+    """
+    from tracker.model import Severity
+    from tracker.outputs import findings_json, findings_text, summary_line
+
+    project, _, findings = audit(project_dir)
+    floor = Severity(min_level).rank
+    shown = [f for f in findings if f.severity.rank >= floor]
+    if fmt == "json":
+        claims = [c for _, c in project.claims()]
+        summary = {"documents": len(project.registers), "claims": len(claims), "sources": len(project.bibliography.sources)}
+        click.echo(findings_json(shown, summary), nl=False)
+    else:
+        click.echo(findings_text(shown), nl=False)
+        click.echo(summary_line(shown), err=True)
+    failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
+    if failing and not no_exit:
+        sys.exit(ExitStatus.ERRORS_FOUND)
+
+
+@cli.command()
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the reports (default: the project's reports/).")
+@project_option
+@user_errors
+def report(output: Path | None, project_dir: Path | None) -> None:
+    """Write the evidence report as reports/evidence.html and reports/evidence.md.
+
+    Example: tracker report && open reports/evidence.html
+    """
+    from tracker.report import build_view, write_reports
+
+    project, graph, findings = audit(project_dir)
+    view = build_view(project, graph, findings, today())
+    for path in write_reports(view, output or project.config.path("reports")):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: standard output).")
+@project_option
+@user_errors
+def graph(fmt: str, output: Path | None, project_dir: Path | None) -> None:
+    """Export the graph of documents, claims and sources.
+
+    Example: tracker graph --format graphml --output claims.graphml
+    """
+    from tracker.graph import build_graph, export
+    from tracker.project import open_project
+
+    text = export(build_graph(open_project(project_dir)), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from tracker.register import write_atomic
+
+        write_atomic(output, text)
+
+
+def main() -> None:
+    """Run the command line, showing unexpected errors briefly unless --debug is given."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code if isinstance(err, UserError) else ExitStatus.USER_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(ExitStatus.USER_ERROR)
+    except Exception as err:
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"Bug: {type(err).__name__}: {err} (run again with --debug for the traceback)", err=True)
+        sys.exit(ExitStatus.BUG)

@@ -1,0 +1,149 @@
+"""Turn findings and extractions into text for terminals and JSON for programs.
+
+Text findings are one per line, `path:line:col: check.id: message`, the shape editors and CI
+annotators parse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from enum import IntEnum
+from typing import Any
+
+from tracker.extract import Extraction, ResolvedReference
+from tracker.model import Citation, Finding, Severity, Source
+
+
+class ExitStatus(IntEnum):
+    """What the process exit code tells CI."""
+
+    SUCCESS = 0
+    ERRORS_FOUND = 1
+    USER_ERROR = 2
+    BUG = 3
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.col}: {finding.check}: {finding.message}"
+
+
+def findings_text(findings: list[Finding]) -> str:
+    """Return one line per finding."""
+    return "".join(finding_line(f) + "\n" for f in findings)
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity.value for f in findings)
+    return {s.value: counts[s.value] for s in Severity}
+
+
+def summary_line(findings: list[Finding]) -> str:
+    counts = severity_counts(findings)
+    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+
+
+def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:
+    """Return the findings and a summary as one JSON object."""
+    payload = {"findings": [f.as_dict() for f in findings], "summary": summary | severity_counts(findings)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def reference_status(item: ResolvedReference) -> str:
+    if item.resolution.key is None:
+        return "unresolved"
+    return "unverifiable" if item.resolution.unverifiable else "resolved"
+
+
+def citation_json(citation: Citation, sources: dict[str, Source]) -> dict[str, Any]:
+    """Describe a citation; key is null unless it names a known, verifiable work."""
+    entry = sources.get(citation.key or "")
+    status = "unresolved" if entry is None else ("unverifiable" if entry.unverifiable else "resolved")
+    return {
+        "marker": citation.marker,
+        "ref": citation.ref,
+        "key": citation.key if status == "resolved" else None,
+        "entry": citation.key,
+        "status": status,
+        "score": citation.score,
+    }
+
+
+def extraction_dict(extraction: Extraction, sources: dict[str, Source]) -> dict[str, Any]:
+    """Return the extraction in the JSON shape `tracker extract --format json` prints."""
+    return {
+        "document": extraction.document.path,
+        "title": extraction.document.title,
+        "claims": [
+            {
+                "id": c.id,
+                "text": c.text,
+                "start": c.span.start,
+                "end": c.span.end,
+                "line": c.span.line,
+                "kinds": c.kinds,
+                "reasons": c.reasons,
+                "citations": [citation_json(ci, sources) for ci in c.citations],
+            }
+            for c in extraction.claims
+        ],
+        "references": [reference_json(r) for r in extraction.references],
+        "problems": [
+            {"kind": p.kind, "line": p.line, "col": p.col, "message": p.message} for p in extraction.problems
+        ],
+    }
+
+
+def reference_json(item: ResolvedReference) -> dict[str, Any]:
+    resolution = item.resolution
+    return {
+        "number": item.entry.number,
+        "text": item.entry.text,
+        "line": item.entry.line,
+        "key": resolution.key if not resolution.unverifiable else None,
+        "entry": resolution.key,
+        "status": reference_status(item),
+        "method": resolution.method,
+        "score": resolution.score,
+        "publisher_as_journal": resolution.publisher_as_journal,
+        "candidates": [{"key": k, "score": s} for k, s in resolution.candidates],
+    }
+
+
+def extraction_text(extraction: Extraction, sources: dict[str, Source]) -> str:
+    """Return a terminal listing: one line per claim, its reasons and citations, then references."""
+    path = extraction.document.path
+    lines = []
+    for claim in extraction.claims:
+        col = extraction.text.col_of(claim.span.start)
+        kinds = ",".join(claim.kinds)
+        lines.append(f"{path}:{claim.span.line}:{col}: {claim.id} [{kinds}] {' '.join(claim.text.split())}")
+        lines.append(f"    why: {'; '.join(claim.reasons)}")
+        lines.extend(f"    cites {describe_citation(c, sources)}" for c in claim.citations)
+    for item in extraction.references:
+        lines.append(f"{path}:{item.entry.line}:1: reference {item.entry.number}: {describe_reference(item)}")
+    for problem in extraction.problems:
+        lines.append(f"{path}:{problem.line}:{problem.col}: {problem.message}")
+    cited = sum(1 for c in extraction.claims if c.citations)
+    lines.append(f"{len(extraction.claims)} claims ({cited} cited) in {len(extraction.units)} units")
+    return "\n".join(lines) + "\n"
+
+
+def describe_citation(citation: Citation, sources: dict[str, Source]) -> str:
+    status = citation_json(citation, sources)["status"]
+    target = citation.key or "nothing"
+    return f"{citation.marker} -> {target} ({status})"
+
+
+def describe_reference(item: ResolvedReference) -> str:
+    resolution = item.resolution
+    text = f'"{item.entry.text}"'
+    if resolution.key is None:
+        near = ", ".join(f"{k} {s:.2f}" for k, s in resolution.candidates if s > 0) or "none"
+        return f"{text} matches no entry ({resolution.method}; nearest: {near})"
+    how = f"{resolution.method}, score {resolution.score:.2f}"
+    if resolution.unverifiable:
+        return f"{text} -> {resolution.key}, a placeholder for an unverifiable work ({how})"
+    if resolution.publisher_as_journal:
+        how += "; the reference names the publisher where the journal belongs"
+    return f"{text} -> {resolution.key} ({how})"
