@@ -27,6 +27,8 @@ YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
 VENUE_DASH = re.compile(r"\s+[–—-]\s+")
 PERIOD_SPLIT = re.compile(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
 NAME_LIKE = re.compile(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
+APA_AUTHORS = re.compile(r"^(?P<authors>[^()]+?)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
+VANCOUVER_AUTHORS = re.compile(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,9 @@ def parse_reference(text: str) -> ParsedReference:
 
 def conventional_parts(text: str) -> dict[str, str | None]:
     """Split "Authors. Title. Journal. Year;..." into authors, title and journal."""
-    parts = [p.strip() for p in PERIOD_SPLIT.split(text) if p.strip()]
-    if parts and NAME_LIKE.match(parts[0]) and len(parts) >= 2:
-        authors, rest = parts[0], parts[1:]
-    else:
-        authors, rest = None, parts
+    lead = APA_AUTHORS.match(text) or VANCOUVER_AUTHORS.match(text)
+    authors = lead.group("authors").strip() if lead else None
+    rest = [p.strip() for p in PERIOD_SPLIT.split(text[lead.end() if lead else 0 :]) if p.strip()]
     title = rest[0] if rest else None
     journal = YEAR.split(rest[1])[0].strip(" .,;") if len(rest) > 1 else None
     return {"authors": authors, "title": title, "journal": journal or None}

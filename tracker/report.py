@@ -26,6 +26,9 @@ STATUS_LABELS = {
     "uncited": "No citation",
 }
 REPORT_FILES = {"html": "evidence.html", "md": "evidence.md"}
+# Findings a claim's status badge already states; repeating them on every card would double
+# the length of a page with a hundred uncited claims. They stay in the list of all findings.
+STATED_BY_STATUS = frozenset({"claims.uncited"})
 
 View = dict[str, Any]
 
@@ -48,7 +51,7 @@ def build_view(project: Project, graph: nx.DiGraph, findings: list[Finding], gen
     by_claim: dict[str, list[Finding]] = defaultdict(list)
     by_source: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        if finding.claim_id:
+        if finding.claim_id and finding.check not in STATED_BY_STATUS:
             by_claim[finding.claim_id].append(finding)
         if finding.source_key:
             by_source[finding.source_key].append(finding)

@@ -30,7 +30,9 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def at_claim(audit: Audit, register: Register, claim: Claim, check: str, severity: Severity, message: str) -> Finding:
-    """Locate a finding at the claim's place in its document."""
+    """Locate a finding at the claim's place in its document (in its register if unknown)."""
+    if claim.span.line < 1:
+        return in_register(register, claim, check, severity, message)
     document = register.document.path
     col = audit.project.column(document, claim.span.line, claim.span.start)
     return Finding(check, severity, document, claim.span.line, col, message, claim_id=claim.id)

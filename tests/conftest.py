@@ -1,0 +1,69 @@
+"""Shared fixtures: where the shared material lives, and tiny projects built on disk."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+BIB = """\
+@article{smith2020trial,
+  title   = {A Randomised Trial of Vitamin D in Winter},
+  author  = {Smith, Anna and Jones, Bo},
+  journal = {Journal of Testing},
+  year    = {2020},
+  doi     = {10.1000/test.1}
+}
+"""
+
+DOCUMENT = "Vitamin D reduces colds in winter. [1]\n\nReferences\n\n1. Smith A, Jones B. A Randomised Trial of Vitamin D in Winter. Journal of Testing. 2020.\n"
+
+REGISTER = """\
+document:
+  title: Vitamin D
+  path: content/page.txt
+claims:
+  - id: p-000001
+    text: Vitamin D reduces colds in winter. [1]
+    location: {line: 1, start: 0, end: 38}
+    kinds: [efficacy]
+    citations:
+      - {key: smith2020trial, marker: '[1]', ref: 1}
+"""
+
+BASE_FILES = {
+    "pyproject.toml": "[tool.tracker]\n",
+    "references.bib": BIB,
+    "content/page.txt": DOCUMENT,
+    "claims/page.yaml": REGISTER,
+}
+
+
+Files = dict[str, str | bytes | None]
+
+
+def write_project(root: Path, files: Files) -> Path:
+    """Write a project: the base files with the given ones replaced (None leaves one out)."""
+    merged: Files = {**BASE_FILES, **files}
+    for name, content in merged.items():
+        if content is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def shared() -> Path:
+    """Return ../shared, or skip when this checkout has no shared material beside it."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent: the shared seeds, references and gold files are not beside this repository")
+    return SHARED

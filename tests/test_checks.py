@@ -1,0 +1,104 @@
+"""Every check has examples that must trigger it and examples that must not (a meta-test
+fails when one lacks them); the runner applies the project's severity settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.checks import CHECKS, run_checks
+from tracker.checks.base import Audit
+from tracker.graph import build_graph
+from tracker.model import Severity
+from tracker.project import load_project
+
+from .conftest import BIB, REGISTER, Files, write_project
+
+UNUSED_ENTRY = "@misc{lonely2019note,\n  title = {A Note Nobody Cites},\n  year = {2019}\n}\n"
+PLACEHOLDER = (
+    "@article{ghost2023,\n  title = {Ghost Study},\n  journal = {Nowhere},\n  year = {2023},\n"
+    "  verification = {unverifiable}\n}\n"
+)
+UNCITED_REGISTER = REGISTER.replace(
+    "    citations:\n      - {key: smith2020trial, marker: '[1]', ref: 1}\n", "    citations: []\n"
+)
+
+# check id -> (projects that must trigger it, projects that must not); each project is the
+# base project of conftest with these files replaced.
+EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
+    "claims.uncited": ([{"claims/page.yaml": UNCITED_REGISTER}], [{}]),
+    "claims.vanished": (
+        [{"claims/page.yaml": REGISTER + "    status: vanished\n    vanished: '2026-01-01'\n"}],
+        [{}],
+    ),
+    "citations.unknown_key": ([{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")}], [{}]),
+    "citations.unresolved": ([{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: null")}], [{}]),
+    "sources.unused": ([{"references.bib": BIB + UNUSED_ENTRY}], [{}]),
+    "sources.unverifiable": (
+        [{"references.bib": BIB + PLACEHOLDER, "claims/page.yaml": REGISTER.replace("smith2020trial", "ghost2023")}],
+        [{}],
+    ),
+    "bibliography.duplicate_key": ([{"references.bib": BIB + BIB}], [{}]),
+    "bibliography.unparsable": ([{"references.bib": BIB + "@article{broken,\n  title = {Open\n"}], [{}]),
+    "bibliography.missing_fields": ([{"references.bib": BIB.replace("  journal = {Journal of Testing},\n", "")}], [{}]),
+    "bibliography.suspicious_field": (
+        [{"references.bib": BIB.replace("Jones, Bo},", "Jones, Bo}\n  note = {merged},")}],
+        [{}],
+    ),
+    "bibliography.unreadable": ([{"references.bib": BIB.encode() + b"% caf\xe9\n"}], [{}]),
+    "register.malformed": ([{"claims/page.yaml": REGISTER.replace("line: 1,", "line: one,")}], [{}]),
+}
+
+
+def findings_for(root: Path, files: Files) -> list:
+    write_project(root, files)
+    project = load_project(root)
+    return run_checks(Audit(project, build_graph(project)))
+
+
+def test_every_check_has_examples() -> None:
+    ids = {module.ID for module in CHECKS}
+    assert ids == set(EXAMPLES), "add examples for every check to EXAMPLES"
+    for check_id, (triggers, passes) in EXAMPLES.items():
+        assert triggers and passes, check_id
+
+
+def test_check_ids_match_module_paths() -> None:
+    for module in CHECKS:
+        assert module.__name__ == f"tracker.checks.{module.ID}"
+        assert isinstance(module.SEVERITY, Severity) and module.SUMMARY
+
+
+CASES = [
+    (check_id, files, should_fire)
+    for check_id, (triggers, passes) in EXAMPLES.items()
+    for files, should_fire in [*((t, True) for t in triggers), *((p, False) for p in passes)]
+]
+
+
+@pytest.mark.parametrize(("check_id", "files", "should_fire"), CASES)
+def test_examples(tmp_path: Path, check_id: str, files: Files, should_fire: bool) -> None:
+    fired = [f for f in findings_for(tmp_path, files) if f.check == check_id]
+    assert bool(fired) == should_fire, fired
+    for finding in fired:
+        assert finding.line >= 1 and finding.col >= 1 and " - " in finding.message
+
+
+def test_base_project_is_clean(tmp_path: Path) -> None:
+    assert findings_for(tmp_path, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ('"sources" = "info"', Severity.INFO),
+        ('"sources" = "info"\n"sources.unused" = "error"', Severity.ERROR),
+        ('"sources.unused" = "off"', None),
+        ('"claims" = "off"', Severity.WARNING),
+    ],
+)
+def test_settings_change_severity(tmp_path: Path, settings: str, expected: Severity | None) -> None:
+    files = {"references.bib": BIB + UNUSED_ENTRY, "pyproject.toml": f"[tool.tracker.checks]\n{settings}\n"}
+    fired = [f.severity for f in findings_for(tmp_path, files) if f.check == "sources.unused"]
+    assert fired == ([] if expected is None else [expected])

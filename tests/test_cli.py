@@ -1,0 +1,116 @@
+"""The command line: help for every command, the README's reference, exit statuses, outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tracker.checks import CHECKS
+from tracker.cli import cli
+
+from .conftest import REGISTER, REPO, write_project
+
+COMMANDS = sorted(cli.commands)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point, as a user would."""
+    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_commands_have_help_with_an_example(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and "Example:" in command.help
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_readme_documents_every_command_and_check() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"### `tracker {name}" in readme, name
+    for module in CHECKS:
+        assert f"| `{module.ID}` | {module.SEVERITY.value} | {module.SUMMARY} |" in readme, module.ID
+
+
+def test_check_text_json_and_exit_status(tmp_path: Path) -> None:
+    write_project(tmp_path, {"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")})
+    text = run("check", "-C", str(tmp_path), "--min-level", "error")
+    assert text.returncode == 1
+    assert re.fullmatch(r"claims/page\.yaml:\d+:1: citations\.unknown_key: .+\n", text.stdout)
+    assert "1 errors" in text.stderr
+    assert run("check", "-C", str(tmp_path), "--no-exit").returncode == 0
+    assert run("check", "-C", str(tmp_path), "--min-level", "error", "--fail-on", "error").returncode == 1
+    assert run("check", "-C", str(tmp_path), "--fail-on", "warning", "--min-level", "warning").returncode == 1
+    payload = json.loads(run("check", "-C", str(tmp_path), "--format", "json", "--min-level", "error").stdout)
+    (finding,) = payload["findings"]
+    assert set(finding) >= {"check", "severity", "path", "line", "col", "message"}
+    assert payload["summary"]["error"] == 1 and payload["summary"]["claims"] == 1
+
+
+def test_clean_project_exits_zero(tmp_path: Path) -> None:
+    write_project(tmp_path, {})
+    result = run("check", "-C", str(tmp_path))
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_user_errors_are_one_line(tmp_path: Path) -> None:
+    result = run("check", "-C", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: no claims project") and "Traceback" not in result.stderr
+    missing = run("extract", str(tmp_path / "nothing.txt"))
+    assert missing.returncode == 2 and "cannot read the document" in missing.stderr
+
+
+def test_extract_write_is_idempotent_and_keeps_reviews(tmp_path: Path) -> None:
+    write_project(tmp_path, {"claims/page.yaml": None})
+    page = str(tmp_path / "content" / "page.txt")
+    assert run("extract", page, "--write", "-C", str(tmp_path)).returncode == 0
+    register = tmp_path / "claims" / "page.yaml"
+    first = register.read_text(encoding="utf-8")
+    assert "key: smith2020trial" in first or "{key: smith2020trial" in first
+    reviewed = first.replace("    citations:", "    review: {verdict: supported, by: Ann}\n    citations:", 1)
+    register.write_text("# kept comment\n" + reviewed, encoding="utf-8")
+    run("extract", page, "--write", "-C", str(tmp_path))
+    again = register.read_text(encoding="utf-8")
+    assert again == "# kept comment\n" + reviewed
+
+
+def test_extract_json_shape(tmp_path: Path) -> None:
+    write_project(tmp_path, {})
+    result = run("extract", str(tmp_path / "content" / "page.txt"), "--format", "json", "-C", str(tmp_path))
+    payload = json.loads(result.stdout)
+    (claim,) = payload["claims"]
+    assert set(claim) >= {"id", "text", "start", "end", "line", "kinds", "reasons", "citations"}
+    (citation,) = claim["citations"]
+    assert citation["marker"] == "[1]" and citation["ref"] == 1
+    assert citation["key"] == citation["entry"] == "smith2020trial" and citation["status"] == "resolved"
+    assert citation["score"] >= 0.9
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml"])
+def test_graph_export(tmp_path: Path, fmt: str) -> None:
+    write_project(tmp_path, {})
+    result = run("graph", "--format", fmt, "-C", str(tmp_path))
+    assert result.returncode == 0
+    assert "claim:p-000001" in result.stdout and "source:smith2020trial" in result.stdout
+
+
+def test_report_writes_both_files(tmp_path: Path) -> None:
+    write_project(tmp_path, {})
+    result = run("report", "-C", str(tmp_path))
+    assert result.returncode == 0
+    assert (tmp_path / "reports" / "evidence.html").is_file()
+    assert (tmp_path / "reports" / "evidence.md").is_file()
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and "0.1.0" in result.stdout

@@ -1,0 +1,110 @@
+"""Readers: plain text and Markdown become blocks whose spans index the original text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.readers import ReaderError, read_document
+from tracker.readers.markdown import read_markdown
+from tracker.readers.plain import read_plain
+
+
+def blocks(doc) -> list[tuple[str, str]]:
+    return [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+
+
+PLAIN_CASES = [
+    ("Title Here\n\nA sentence ends here.\n", [("heading", "Title Here"), ("paragraph", "A sentence ends here.")]),
+    (
+        "Key benefits include:\n\n  • Repair: Heals tissue.\n  • Calm: Eases pain.\n",
+        [("heading", "Key benefits include:"), ("list_item", "Repair: Heals tissue."), ("list_item", "Calm: Eases pain.")],
+    ),
+    (
+        "This line wraps softly and keeps going past sixty characters so\nit continues here.\n",
+        [("paragraph", "This line wraps softly and keeps going past sixty characters so\nit continues here.")],
+    ),
+    ("One line.\nAnother line.\n", [("paragraph", "One line."), ("paragraph", "Another line.")]),
+    (
+        "Name A B\nVesicles:\nExosomes\nIncluded Included\nCytokines Rich Some\n",
+        [
+            ("table_header", "Name A B"),
+            ("table_row", "Vesicles:\nExosomes\nIncluded Included"),
+            ("table_row", "Cytokines Rich Some"),
+        ],
+    ),
+    ("Benefits of Therapy (Repair, Calm, etc.)\n", [("heading", "Benefits of Therapy (Repair, Calm, etc.)")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAIN_CASES)
+def test_plain_blocks(text: str, expected: list[tuple[str, str]]) -> None:
+    assert blocks(read_plain(Path("x.txt"), text)) == expected
+
+
+MARKDOWN = """\
+---
+title: Front Matter Title
+---
+# Heading One
+
+A paragraph with **bold** text. Another sentence.
+
+- First item claims a thing.
+- Second item.
+
+| Part | Amount |
+|------|--------|
+| Cytokines | Rich |
+
+## References
+
+1. Smith A. A title. Journal. 2020.
+"""
+
+
+def test_markdown_blocks() -> None:
+    doc = read_markdown(Path("x.md"), MARKDOWN)
+    assert doc.title == "Front Matter Title"
+    assert blocks(doc) == [
+        ("heading", "Heading One"),
+        ("paragraph", "A paragraph with **bold** text. Another sentence."),
+        ("list_item", "First item claims a thing."),
+        ("list_item", "Second item."),
+        ("table_header", "Part | Amount"),
+        ("table_row", "Cytokines | Rich"),
+        ("heading", "References"),
+        ("list_item", "Smith A. A title. Journal. 2020."),
+    ]
+    assert doc.line_of(doc.blocks[0].start) == 4
+
+
+def test_bom_is_dropped_and_bad_bytes_are_located(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_bytes("\ufeffA claim here.\n".encode())
+    assert read_document(good).text == "A claim here.\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine\nbroken \xff byte\n")
+    with pytest.raises(ReaderError, match=r"bad.txt:2: not valid UTF-8"):
+        read_document(bad)
+
+
+def test_unsupported_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(b"%PDF")
+    with pytest.raises(ReaderError, match="unsupported document type"):
+        read_document(path)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from([*"ab .:?•-|#*\n\t[]1", "  ", "\n\n", "“", "é", "Word", "1. "])).map("".join))
+def test_plain_and_markdown_spans_index_the_text(text: str) -> None:
+    for reader in (read_plain, read_markdown):
+        doc = reader(Path("x"), text)
+        for block in doc.blocks:
+            assert 0 <= block.start <= block.end <= len(text)
+            piece = text[block.start : block.end]
+            assert piece == piece.strip() or block.kind.startswith("table")

@@ -1,0 +1,100 @@
+"""Resolution of a page's references to bibliography entries: exact ids, fuzzy labels, vetoes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.model import Source
+from tracker.references import ParsedReference, parse_reference
+from tracker.resolve import Resolver
+
+
+def source(key: str, **fields: str) -> Source:
+    return Source(key, "article", fields, 1)
+
+
+LIBRARY = {
+    s.key: s
+    for s in [
+        source(
+            "shin2021comparative",
+            title="Comparative Proteomic Analysis of the Mesenchymal Stem Cells Secretome from Adipose, Bone Marrow, Placenta and {Wharton's} Jelly",
+            journal="International Journal of Molecular Sciences",
+            year="2021",
+            doi="10.3390/ijms22020845",
+            pmid="33467726",
+        ),
+        source(
+            "drobiova2023wharton",
+            title="{Wharton's} jelly mesenchymal stem cells: a concise review of their secretome and prospective clinical applications",
+            journal="Frontiers in Cell and Developmental Biology",
+            year="2023",
+        ),
+        source(
+            "foo2021comparing",
+            title="Comparing the Therapeutic Potential of Stem Cells and their Secretory Products in Regenerative Medicine",
+            journal="Stem Cells International",
+            year="2021",
+        ),
+        source(
+            "polymers2022polymeric",
+            title="Polymeric Hydrogels as Mesenchymal Stem Cell Secretome Delivery System in Biomedical Applications",
+            journal="Polymers",
+            year="2022",
+        ),
+        source(
+            "thakur2023therapeutic",
+            title="Therapeutic Values of Exosomes in Cosmetics, Skin Care, Tissue Regeneration, and Dermatological Diseases",
+            journal="Cosmetics",
+            year="2023",
+            publisher="MDPI",
+        ),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("Comparative Proteomic Analysis of MSC Secretome – IJMS (2021)", "shin2021comparative"),
+        ("WJ-MSC Secretome and Clinical Applications – Front. Cell Dev. Biol. (2023)", "drobiova2023wharton"),
+        ("Stem Cells vs. Secretome in Regenerative Medicine – Stem Cells Int. (2021)", "foo2021comparing"),
+        ("Cell Secretome Strategies for Wound Healing – Polymers (2022)", "polymers2022polymeric"),
+        ("Use of Exosomes in Cosmetics – MDPI (2023)", "thakur2023therapeutic"),
+        ("Exosomes in Biomedical Applications – Biomedicines (2023)", None),
+        ("Stem Cells vs. Secretome in Regenerative Medicine – Stem Cells Int. (2019)", None),
+        ("Unrelated Work on Knee Surgery – Polymers (2022)", None),
+        ("Lee J. Something else entirely. Any Journal. 2021. doi:10.3390/ijms22020845", "shin2021comparative"),
+        ("PMID: 33467726", "shin2021comparative"),
+    ],
+)
+def test_labels_resolve(label: str, key: str | None) -> None:
+    assert Resolver(LIBRARY).resolve(parse_reference(label)).key == key
+
+
+def test_publisher_named_as_journal_is_flagged() -> None:
+    result = Resolver(LIBRARY).resolve(parse_reference("Use of Exosomes in Cosmetics – MDPI (2023)"))
+    assert result.publisher_as_journal and result.method == "match"
+
+
+def test_exact_ids_score_one() -> None:
+    result = Resolver(LIBRARY).resolve(ParsedReference(doi="https://doi.org/10.3390/IJMS22020845"))
+    assert (result.key, result.score, result.method) == ("shin2021comparative", 1.0, "doi")
+
+
+def test_two_equally_good_entries_are_ambiguous_not_guessed() -> None:
+    twins = {
+        "a": source("a", title="Exosomes in skin care", journal="Cosmetics", year="2023"),
+        "b": source("b", title="Exosomes in skin care", journal="Cosmetics", year="2023"),
+    }
+    result = Resolver(twins).resolve(parse_reference("Exosomes in Skin Care – Cosmetics (2023)"))
+    assert result.key is None and result.method == "ambiguous"
+    assert {k for k, _ in result.candidates} == {"a", "b"}
+
+
+def test_placeholder_entries_resolve_as_unverifiable() -> None:
+    placeholder = source("x2023", title="Exosomes in Biomedical Applications", journal="Biomedicines", year="2023", verification="unverifiable")
+    result = Resolver(LIBRARY | {"x2023": placeholder}).resolve(
+        parse_reference("Exosomes in Biomedical Applications – Biomedicines (2023)")
+    )
+    assert result.key == "x2023" and result.unverifiable

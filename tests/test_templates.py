@@ -1,0 +1,604 @@
+"""The report templates: what they show, that user text is escaped, that HTML stays offline."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from markupsafe import escape
+
+from tracker.render import render
+
+View = dict[str, Any]
+
+DOI = "https://doi.org/10.3390/ijms22020845"
+PMID = "https://pubmed.ncbi.nlm.nih.gov/33467726/"
+PMC = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7829982/"
+STATUS_LABELS = {
+    "cited": "Cited",
+    "unverifiable": "Cites an unverifiable source",
+    "unresolved": "Citation not resolved",
+    "uncited": "No citation",
+}
+
+
+CHECKS = {
+    "claims.uncited": "error",
+    "citations.unresolved": "error",
+    "sources.unverifiable": "warning",
+    "sources.unused": "info",
+}
+
+
+def finding(
+    check: str, message: str, claim_id: str | None = None, source_key: str | None = None
+) -> View:
+    path, line, col = "claims/page.yaml", 7, 5
+    severity = CHECKS[check]
+    return {
+        "check": check,
+        "severity": severity,
+        "path": path,
+        "line": line,
+        "col": col,
+        "message": message,
+        "claim_id": claim_id,
+        "source_key": source_key,
+        "location": f"{path}:{line}:{col}",
+    }
+
+
+def citation(key: str | None, **fields: Any) -> View:
+    known = key in SOURCES
+    source = SOURCES.get(key or "", {})
+    return {
+        "key": key,
+        "marker": "[1]",
+        "reference": None,
+        "locator": None,
+        "quote": None,
+        "score": 1.0,
+        "known": known,
+        "unverifiable": bool(source.get("unverifiable")),
+        "short": source.get("short"),
+        "text": source.get("text"),
+        "anchor": f"source-{key}" if known else None,
+    } | fields
+
+
+def claim(number: int, text: str, status: str, **fields: Any) -> View:
+    claim_id = f"p-{number:06d}"
+    return {
+        "id": claim_id,
+        "anchor": f"claim-{claim_id}",
+        "text": text,
+        "line": number * 2 + 1,
+        "kinds": ["efficacy"],
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "citations": [],
+        "review": None,
+        "findings": [],
+    } | fields
+
+
+SOURCES: dict[str, View] = {
+    "shin2021comparative": {
+        "short": "Shin et al. 2021",
+        "text": "Shin S, Lee J, et al. Comparative Proteomic Analysis of the MSC Secretome. "
+        "Int J Mol Sci. 2021;22(2):845.",
+        "unverifiable": False,
+    },
+    "unidentified2023exosomes": {
+        "short": "Exosomes in Biomedical Applications 2023",
+        "text": "Exosomes in Biomedical Applications. Biomedicines. 2023.",
+        "unverifiable": True,
+    },
+    "thakur2023therapeutic": {
+        "short": "Thakur et al. 2023",
+        "text": "Thakur A, et al. Therapeutic Values of Exosomes in Cosmetics. "
+        "Cosmetics. 2023;10(2):65.",
+        "unverifiable": False,
+    },
+}
+
+
+def source(key: str, claims: list[View], **fields: Any) -> View:
+    entry = SOURCES[key]
+    return {
+        "key": key,
+        "anchor": f"source-{key}",
+        "text": entry["text"],
+        "short": entry["short"],
+        "title": entry["text"].split(". ")[1],
+        "doi_url": None,
+        "pmid_url": None,
+        "pmcid_url": None,
+        "unverifiable": entry["unverifiable"],
+        "note": None,
+        "claims": [
+            {
+                "id": c["id"],
+                "anchor": c["anchor"],
+                "text": c["text"],
+                "document": "content/page.txt",
+            }
+            for c in claims
+        ],
+        "findings": [],
+    } | fields
+
+
+def build_view() -> View:
+    """Return a small view model shaped like tracker.report.build_view's."""
+    uncited = claim(
+        1,
+        "Secretome therapy reverses skin ageing | in 4 weeks.",
+        "uncited",
+        kinds=["efficacy", "comparative"],
+        findings=[finding("claims.uncited", "uncited claim - cite a source.", "p-000001")],
+    )
+    cited = claim(
+        2,
+        "The secretome holds growth factors and cytokines.",
+        "cited",
+        citations=[
+            citation(
+                "shin2021comparative",
+                locator="Figure 2",
+                quote="Growth factors were abundant in all media.",
+                score=0.68,
+                reference="Comparative Proteomic Analysis of MSC Secretome - IJMS (2021)",
+            ),
+        ],
+        review={
+            "verdict": "supported",
+            "by": "Dr A. Reviewer",
+            "at": "2026-11-02",
+            "note": "In vitro only; soften the wording.",
+        },
+    )
+    unverifiable = claim(
+        3,
+        "Exosomes drive repair.",
+        "unverifiable",
+        kinds=[],
+        citations=[citation("unidentified2023exosomes", marker="[2]")],
+    )
+    unresolved = claim(
+        4,
+        "Cells release healing factors.",
+        "unresolved",
+        kinds=["mechanism"],
+        citations=[
+            citation(
+                None,
+                marker="[9]",
+                known=False,
+                reference="Cell Secretome Strategies for Wound Healing - Polymers (2022)",
+            ),
+        ],
+        findings=[finding("citations.unresolved", "Citation [9] matches no entry.", "p-000004")],
+    )
+    claims = [uncited, cited, unverifiable, unresolved]
+    findings = [
+        *uncited["findings"],
+        *unresolved["findings"],
+        finding("sources.unverifiable", "No work matches.", source_key="unidentified2023exosomes"),
+        finding(
+            "sources.unused", "Source is cited by no claim.", source_key="thakur2023therapeutic"
+        ),
+    ]
+    return {
+        "title": "Evidence report",
+        "project": "secretome",
+        "generated": "2026-11-21",
+        "summary": {
+            "documents": 1,
+            "claims": 4,
+            "cited": 1,
+            "share_cited": "25%",
+            "statuses": [
+                {"status": s, "label": label, "count": 1} for s, label in STATUS_LABELS.items()
+            ],
+            "uncited_by_kind": [
+                {"kind": "efficacy", "uncited": 1, "total": 2},
+                {"kind": "comparative", "uncited": 1, "total": 1},
+            ],
+            "sources": 3,
+            "findings": {"error": 2, "warning": 1, "info": 1},
+        },
+        "documents": [
+            {
+                "path": "content/page.txt",
+                "title": "Secretome vs. Exosomes",
+                "url": "https://clinic.example/secretome",
+                "register": "claims/page.yaml",
+                "anchor": "doc-content-page-txt",
+                "total": 4,
+                "cited": 1,
+                "uncited": 1,
+                "share_cited": "25%",
+                "claims": claims,
+            }
+        ],
+        "sources": [
+            source(
+                "shin2021comparative",
+                [cited],
+                doi_url=DOI,
+                pmid_url=PMID,
+                pmcid_url=PMC,
+                note="Original research, in vitro.",
+            ),
+            source("unidentified2023exosomes", [unverifiable], findings=[findings[-2]]),
+            source("thakur2023therapeutic", [], findings=[findings[-1]]),
+        ],
+        "findings": findings,
+    }
+
+
+def empty_view() -> View:
+    """Return the view of a project with nothing in it."""
+    view = build_view()
+    view["summary"] |= {
+        "documents": 0,
+        "claims": 0,
+        "cited": 0,
+        "share_cited": "–",
+        "sources": 0,
+        "uncited_by_kind": [],
+        "findings": {"error": 0, "warning": 0, "info": 0},
+    }
+    view["summary"]["statuses"] = [s | {"count": 0} for s in view["summary"]["statuses"]]
+    return view | {"documents": [], "sources": [], "findings": []}
+
+
+class Tags(HTMLParser):
+    """Collect every start tag and its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def html_report(view: View) -> str:
+    return render("report.html.j2", view)
+
+
+def md_report(view: View) -> str:
+    return render("report.md.j2", view)
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown as GitHub would, raw HTML allowed, so that injected tags would show."""
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+# --- HTML: content -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return html_report(build_view())
+
+
+@pytest.fixture(scope="module")
+def md() -> str:
+    return md_report(build_view())
+
+
+def test_html_is_one_html5_page_with_header(html: str) -> None:
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<title>Evidence report – secretome</title>" in html
+    assert "<h1>Evidence report</h1>" in html
+    assert "2026-11-21" in html
+
+
+def test_html_sections_come_in_order(html: str) -> None:
+    headings = ["At a glance", "Secretome vs. Exosomes</h2>", ">Sources</h2>", "All findings</h2>"]
+    positions = [html.index(h) for h in headings]
+    assert positions == sorted(positions)
+
+
+def test_html_summary_shows_counts_statuses_kinds_and_severities(html: str) -> None:
+    glance = html[html.index('id="at-a-glance"') : html.index('id="doc-content-page-txt"')]
+    assert "<dt>Claims</dt><dd>4</dd>" in glance
+    assert "25%" in glance
+    for label in STATUS_LABELS.values():
+        assert label in glance
+    assert "Uncited claims by kind" in glance
+    assert '<td>comparative</td><td class="num">1</td><td class="num">1</td>' in glance
+    for severity in ("Error", "Warning", "Info"):
+        assert f">{severity}</span>" in glance
+
+
+def test_html_gives_every_document_claim_and_source_its_anchor(html: str) -> None:
+    ids = {attrs.get("id") for _, attrs in tags_of(html)}
+    expected = {
+        "doc-content-page-txt",
+        "source-shin2021comparative",
+        "source-unidentified2023exosomes",
+        "source-thakur2023therapeutic",
+    } | {f"claim-p-00000{n}" for n in range(1, 5)}
+    assert expected <= ids
+
+
+def test_html_claims_carry_status_badge_with_words(html: str) -> None:
+    for status, label in STATUS_LABELS.items():
+        assert re.search(
+            rf'class="claim st-{status}".*?class="badge st-{status}">.*?</span> {label}</span>',
+            html,
+            re.S,
+        )
+
+
+def test_html_cited_claim_shows_source_locator_quote_score_and_review(html: str) -> None:
+    card = html[html.index('id="claim-p-000002"') : html.index('id="claim-p-000003"')]
+    assert '<span class="marker" title="Marker as written on the page">[1]</span>' in card
+    assert '<a class="source-short" href="#source-shin2021comparative">Shin et al. 2021</a>' in card
+    assert "Int J Mol Sci. 2021;22(2):845." in card
+    assert "Figure 2" in card
+    assert "<blockquote>Growth factors were abundant in all media.</blockquote>" in card
+    assert "match score 0.68" in card
+    assert "<strong>supported</strong> by Dr A. Reviewer on 2026-11-02" in card
+    assert "In vitro only; soften the wording." in card
+
+
+def test_html_exact_score_is_not_shown() -> None:
+    view = build_view()
+    view["documents"][0]["claims"][1]["citations"][0]["score"] = 1.0
+    assert "match score" not in html_report(view)
+
+
+def test_html_unverifiable_and_unresolved_citations_are_explained(html: str) -> None:
+    unverifiable = html[html.index('id="claim-p-000003"') : html.index('id="claim-p-000004"')]
+    assert "no published work matches this citation" in unverifiable
+    unresolved = html[html.index('id="claim-p-000004"') : html.index('id="sources"')]
+    assert "No entry in the bibliography matches this citation." in unresolved
+    assert "Cell Secretome Strategies for Wound Healing - Polymers (2022)" in unresolved
+    assert 'href="#source-' not in unresolved
+    assert "Citation [9] matches no entry." in unresolved
+
+
+def test_html_sources_link_out_and_back(html: str) -> None:
+    sources = html[html.index('id="sources"') : html.index('id="findings"')]
+    for url in (DOI, PMID, PMC):
+        assert f'<a class="ext" href="{url}" rel="noopener">' in sources
+    assert (
+        '<a href="#claim-p-000002">The secretome holds growth factors and cytokines.</a>' in sources
+    )
+    assert '<span class="badge bad-unverifiable">Unverifiable</span>' in sources
+    assert "Original research, in vitro." in sources
+    assert sources.count("Supports no claim.") == 1
+
+
+def test_html_findings_table_lists_every_finding_with_a_way_there(html: str) -> None:
+    table = html[html.index('id="findings"') :]
+    assert table.count("<tr>") == 1 + 4
+    assert "<code>claims/page.yaml:7:5</code>" in table
+    assert "<code>citations.unresolved</code>" in table
+    assert 'class="goto" href="#claim-p-000004">Go to claim</a>' in table
+    assert 'class="goto" href="#source-thakur2023therapeutic">Go to source</a>' in table
+
+
+def test_html_claim_cards_show_findings_but_not_the_one_their_badge_says(html: str) -> None:
+    uncited = html[html.index('id="claim-p-000001"') : html.index('id="claim-p-000002"')]
+    assert "uncited claim - cite a source." not in uncited
+    assert "claim-detail" not in uncited
+    table = html[html.index('id="findings"') :]
+    assert "uncited claim - cite a source." in table
+    source = html[html.index('id="source-unidentified2023exosomes"') : html.index('id="findings"')]
+    assert '<span class="sev sev-warning">Warning</span> No work matches.' in source
+
+
+def test_html_document_links_to_its_page(html: str) -> None:
+    assert '<a class="ext" href="https://clinic.example/secretome" rel="noopener">' in html
+
+
+def test_html_many_uncited_claims_stay_one_row_each() -> None:
+    view = build_view()
+    many = [claim(n, f"Claim number {n}.", "uncited") for n in range(10, 160)]
+    view["documents"][0]["claims"] = many
+    html = html_report(view)
+    for item in many:
+        row = html[html.index(f'id="{item["anchor"]}"') :]
+        row = row[: row.index("</li>")]
+        assert "claim-detail" not in row
+
+
+def test_empty_project_renders_both_reports() -> None:
+    html = html_report(empty_view())
+    assert "No findings." in html
+    assert "The bibliography has no entries." in html
+    md = md_report(empty_view())
+    assert "No findings." in md
+
+
+# --- HTML: offline ---------------------------------------------------------------------------
+
+
+def test_html_loads_nothing_from_the_network(html: str) -> None:
+    lowered = html.lower()
+    for needle in ("<script", "<link", "@import", "url(", "<img", "<iframe", "<object", "<embed"):
+        assert needle not in lowered
+    for tag, attrs in tags_of(html):
+        assert "src" not in attrs
+        href = attrs.get("href")
+        if href is not None:
+            assert tag == "a"
+            assert href.startswith(("#", "https://")), href
+            if href.startswith("https://"):
+                assert attrs.get("rel") == "noopener"
+
+
+def test_links_that_are_not_web_addresses_are_not_linked() -> None:
+    view = build_view()
+    view["documents"][0]["url"] = "javascript:alert(1)"
+    view["sources"][0]["doi_url"] = "javascript:alert(2)"
+    html = html_report(view)
+    assert "javascript:" not in "".join(str(attrs.get("href")) for _, attrs in tags_of(html))
+    assert "javascript:alert(1)" in html  # shown as text so that the reviewer sees it
+    assert "javascript" not in markdown_to_html(md_report(view)).split("href=")[-1].split(">")[0]
+    assert "](<javascript" not in md_report(view)
+
+
+# --- Escaping ------------------------------------------------------------------------------
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+]
+
+
+def set_claim_text(view: View, value: str) -> None:
+    view["documents"][0]["claims"][0]["text"] = value
+
+
+def set_quote(view: View, value: str) -> None:
+    view["documents"][0]["claims"][1]["citations"][0]["quote"] = value
+
+
+def set_message(view: View, value: str) -> None:
+    view["findings"][0]["message"] = value
+
+
+def set_title(view: View, value: str) -> None:
+    view["documents"][0]["title"] = value
+    view["title"] = value
+
+
+def set_reference(view: View, value: str) -> None:
+    view["documents"][0]["claims"][3]["citations"][0]["reference"] = value
+
+
+def set_source_text(view: View, value: str) -> None:
+    view["sources"][0]["text"] = value
+    view["sources"][0]["note"] = value
+
+
+def set_review_note(view: View, value: str) -> None:
+    view["documents"][0]["claims"][1]["review"]["note"] = value
+
+
+FIELDS = [
+    set_claim_text,
+    set_quote,
+    set_message,
+    set_title,
+    set_reference,
+    set_source_text,
+    set_review_note,
+]
+INJECTED_TAGS = {"script", "img", "svg"}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("setter", FIELDS, ids=lambda f: f.__name__)
+def test_html_escapes_user_text(setter: Any, payload: str) -> None:
+    view = build_view()
+    setter(view, payload)
+    html = html_report(view)
+    assert str(escape(payload)) in html
+    for tag, attrs in tags_of(html):
+        assert tag not in INJECTED_TAGS
+        assert not any(name.startswith("on") for name in attrs)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("setter", FIELDS, ids=lambda f: f.__name__)
+def test_markdown_escapes_user_text(setter: Any, payload: str) -> None:
+    view = build_view()
+    setter(view, payload)
+    md = md_report(view)
+    assert not re.search(r"(?<!\\)<(script|img|svg)", md)
+    for tag, attrs in tags_of(markdown_to_html(md)):
+        assert tag not in INJECTED_TAGS
+        assert not any(name.startswith("on") for name in attrs)
+
+
+# --- Markdown: content ---------------------------------------------------------------------
+
+
+def test_markdown_has_the_sections_in_order(md: str) -> None:
+    headings = [
+        "# Evidence report",
+        "## At a glance",
+        "## Secretome vs. Exosomes",
+        "## Sources",
+        "## All findings",
+    ]
+    positions = [md.index(f"\n{h}\n") if i else md.index(h) for i, h in enumerate(headings)]
+    assert positions == sorted(positions)
+
+
+def test_markdown_tables_render_with_one_row_per_item(md: str) -> None:
+    html = markdown_to_html(md)
+    tables = html.split("<table>")[1:]
+    summary, statuses, kinds, claims, findings = tables
+    assert summary.count("<tr>") == 2
+    assert statuses.count("<tr>") == 1 + 4
+    assert kinds.count("<tr>") == 1 + 2
+    assert claims.count("<tr>") == 1 + 4
+    assert findings.count("<tr>") == 1 + 4
+    # a | in a claim must not add a cell
+    assert all(row.count("<td") == 5 for row in claims.split("<tr>")[2:])
+
+
+def test_markdown_claims_table_rows(md: str) -> None:
+    assert "| Status | Line | Claim | Sources | Review |" in md
+    assert (
+        "| No citation | 3 | Secretome therapy reverses skin ageing \\| in 4 weeks. | – | – |" in md
+    )
+    row = next(line for line in md.splitlines() if line.startswith("| Cited | 5 |"))
+    assert (
+        "\\[1\\] Shin et al. 2021 (match score 0.68), Figure 2: “Growth factors were abundant"
+        in row
+    )
+    assert "supported by Dr A. Reviewer, 2026-11-02: In vitro only; soften the wording." in row
+    assert "| Cites an unverifiable source | 7 | Exosomes drive repair. | \\[2\\] " in md
+    assert "(unverifiable: no published work matches)" in md
+    assert "not identified: “Cell Secretome Strategies for Wound Healing - Polymers (2022)”" in md
+
+
+def test_markdown_review_column_only_when_a_claim_is_reviewed() -> None:
+    view = build_view()
+    view["documents"][0]["claims"][1]["review"] = None
+    md = md_report(view)
+    assert "| Status | Line | Claim | Sources |\n|---|---:|---|---|\n" in md
+
+
+def test_markdown_sources_list(md: str) -> None:
+    assert f"  - Links: [DOI](<{DOI}>) · [PubMed](<{PMID}>) · [PubMed Central](<{PMC}>)" in md
+    assert "  - **Unverifiable**: no published work matches this citation." in md
+    assert (
+        "    - The secretome holds growth factors and cytokines. (content/page.txt, p-000002)" in md
+    )
+    assert md.count("  - Supports no claim.") == 1
+    html = markdown_to_html(md)
+    assert f'<a href="{DOI}">DOI</a>' in html
+
+
+def test_markdown_findings_table(md: str) -> None:
+    assert (
+        "| Error | claims/page.yaml:7:5 | citations.unresolved "
+        "| Citation \\[9\\] matches no entry. |" in md
+    )
+    assert "| Info | claims/page.yaml:7:5 | sources.unused | Source is cited by no claim. |" in md
+
+
+def test_markdown_has_no_raw_html(md: str) -> None:
+    assert not re.search(r"(?<![\\(])<[a-zA-Z/!]", md)

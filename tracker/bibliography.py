@@ -1,0 +1,437 @@
+"""Load a BibTeX file into Sources, turning every fault found in it into a Problem.
+
+bibtexparser v2 does the parsing with its default middlewares only (string references
+resolved, outer delimiters removed); field values keep their LaTeX as written. On top of
+what bibtexparser reports (broken blocks, repeated keys) this module looks for the
+faults it lets through silently: entries lacking the fields their type needs, and a
+missing comma that merges two fields into one value.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.middlewares import RemoveEnclosingMiddleware
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
+
+from tracker.model import Problem, Source
+
+# The fields each entry type needs, as BibTeX's standard styles define them;
+# "a|b" means either will do. A type not listed needs a title only.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "booklet": ("title",),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "proceedings": ("title", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "unpublished": ("author", "title", "note"),
+    "misc": ("title",),
+    "online": ("title",),
+}
+DEFAULT_REQUIRED_FIELDS: tuple[str, ...] = ("title",)
+
+# Field names whose appearance as "name =" inside another value betrays a missing comma.
+KNOWN_FIELDS: frozenset[str] = frozenset(
+    [
+        "abstract",
+        "address",
+        "annote",
+        "author",
+        "booktitle",
+        "chapter",
+        "crossref",
+        "date",
+        "doi",
+        "edition",
+        "editor",
+        "eprint",
+        "howpublished",
+        "institution",
+        "isbn",
+        "issn",
+        "issue",
+        "journal",
+        "journaltitle",
+        "keywords",
+        "language",
+        "location",
+        "month",
+        "note",
+        "number",
+        "organization",
+        "pages",
+        "pmcid",
+        "pmid",
+        "publisher",
+        "school",
+        "series",
+        "title",
+        "type",
+        "url",
+        "urldate",
+        "volume",
+        "year",
+    ]
+)
+
+_MERGED_FIELD = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(KNOWN_FIELDS)) + r")\s*=", re.IGNORECASE
+)
+_BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
+
+# What bibtexparser's abort reasons mean, in the user's words, and what to do about them.
+_ABORT_ADVICE: dict[str, tuple[str, str]] = {
+    "Unexpected block start": (
+        "a new entry starts on line {next} before this one is closed",
+        "check {span} for an unbalanced brace or quote",
+    ),
+    "Unexpectedly reached end of file": (
+        "the file ends before it is closed",
+        "check from line {start} on for an unbalanced brace or quote",
+    ),
+    "Expected comma after entry key": (
+        "the key is not followed by a comma",
+        "put a comma after the key",
+    ),
+    "Expected a `=`": (
+        "a field name is not followed by '='",
+        "check {span} for a missing '=' or a stray word",
+    ),
+}
+_DEFAULT_ADVICE = "check {span} for an unbalanced brace, a missing comma or '='"
+
+_REMOVE_ENCLOSING = RemoveEnclosingMiddleware(allow_inplace_modification=True)
+
+# bibtexparser logs each broken block as a warning with 0-based lines; we report it as a
+# problem instead. Without this handler, Python would print its warnings to stderr
+# whenever the application has not configured logging.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+
+@dataclass
+class Bibliography:
+    """The sources of one BibTeX file, and the problems found while loading it."""
+
+    path: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _by_doi: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_pmid: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def by_doi(self) -> dict[str, str]:
+        """Map each normalized DOI to the key of the first source that has it."""
+        if self._by_doi is None:
+            self._by_doi = _index(self.sources.values(), lambda s: s.doi)
+        return self._by_doi
+
+    def by_pmid(self) -> dict[str, str]:
+        """Map each PMID to the key of the first source that has it."""
+        if self._by_pmid is None:
+            self._by_pmid = _index(self.sources.values(), lambda s: s.pmid)
+        return self._by_pmid
+
+
+def _index(sources: Iterable[Source], identifier: Callable[[Source], str | None]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for source in sources:
+        value = identifier(source)
+        if value:
+            index.setdefault(value, source.key)
+    return index
+
+
+def load_bibliography(path: Path, display_path: str | None = None) -> Bibliography:
+    """Read and parse a BibTeX file; raise FileNotFoundError only if it does not exist."""
+    shown = display_path if display_path is not None else str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        message = f'"{shown}" cannot be read ({reason}) - check that it is a readable file'
+        return Bibliography(shown, {}, [Problem("unreadable", shown, 1, message)])
+    text, problem = _decode(data, shown)
+    bibliography = parse_bibliography(text, shown)
+    if problem is not None:
+        bibliography.problems.insert(0, problem)
+    return bibliography
+
+
+def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        # Decode anyway so the rest of the file loads; bad bytes become U+FFFD.
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = data[error.start : error.end].hex()
+        message = (
+            f'"{shown}" is not valid UTF-8: byte 0x{bad} on line {line} cannot be decoded '
+            "- save the file as UTF-8 (until then the bad bytes read as \ufffd)"
+        )
+        text = data.decode("utf-8-sig", errors="replace")
+        return text, Problem("unreadable", shown, line, message, col=col)
+
+
+def parse_bibliography(text: str, display_path: str) -> Bibliography:
+    """Parse BibTeX text into a Bibliography; content faults become problems, never errors."""
+    try:
+        library = bibtexparser.parse_string(text)
+    except Exception as error:  # a bibtexparser bug must not stop the audit
+        message = (
+            f"bibtexparser failed on this file ({type(error).__name__}: {error}) "
+            "- check it with bibtex, or report the file to the tracker's maintainers"
+        )
+        return Bibliography(display_path, {}, [Problem("unparsable", display_path, 1, message)])
+    bibliography = Bibliography(display_path)
+    _Loader(bibliography, library).load()
+    bibliography.problems.sort(key=lambda p: p.line)
+    return bibliography
+
+
+class _Loader:
+    """Walk the blocks of a parsed library in file order, filling one Bibliography."""
+
+    def __init__(self, bibliography: Bibliography, library: Library) -> None:
+        self.bib = bibliography
+        self.library = library
+        self.merged: dict[str, set[str]] = {}
+        self.incomplete: list[Source] = []
+
+    def load(self) -> None:
+        for block in self.library.blocks:
+            if isinstance(block, Entry):
+                self.add_entry(block)
+            elif isinstance(block, ParsingFailedBlock):
+                self.add_failed(block)
+        for source in self.incomplete:
+            self.check_required_fields(source)
+
+    def problem(self, kind: str, line: int, message: str, key: str | None = None) -> None:
+        self.bib.problems.append(Problem(kind, self.bib.path, line, message, key=key))
+
+    def add_entry(self, entry: Entry) -> None:
+        key, line = entry.key, _line(entry)
+        if not key:
+            kind = entry.entry_type
+            message = f"@{kind} entry has no key - add one after '@{kind}{{' so it can be cited"
+            self.problem("unparsable", line, message)
+            return
+        previous = self.bib.sources.get(key)
+        if previous is not None:
+            self.problem("duplicate-key", line, _duplicate_message(key, previous.line), key)
+            return
+        source = self.bib.sources[key] = _source(entry, line)
+        # Cheap screens first: this runs for every entry of files with tens of thousands.
+        if "=" in "".join(source.fields.values()):
+            self.check_merged_fields(entry, line)
+        if not _has_required_fields(source):
+            self.incomplete.append(source)
+
+    def check_merged_fields(self, entry: Entry, line: int) -> None:
+        for name, swallowed in _merged_fields(entry):
+            self.merged.setdefault(entry.key, set()).add(swallowed.lower())
+            message = (
+                f"entry \"{entry.key}\": the value of '{name}' holds '{swallowed} =' "
+                f"- a comma is probably missing before '{swallowed} ='"
+            )
+            self.problem("suspicious-field", line, message, entry.key)
+
+    def add_failed(self, block: ParsingFailedBlock) -> None:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            self.add_duplicate_block(block)
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            self.add_repeated_fields(block)
+        else:
+            key, message = _unparsable_message(block)
+            self.problem("unparsable", _line(block), message, key)
+
+    def add_duplicate_block(self, block: DuplicateBlockKeyBlock) -> None:
+        if not block.key and isinstance(block.ignore_error_block, Entry):
+            self.add_entry(block.ignore_error_block)  # reports the missing key
+            return
+        first = _line(block.previous_block)
+        if isinstance(block.previous_block, String):
+            message = (
+                f'@string "{block.key}" repeats the one on line {first} '
+                "- delete one of them or give it a new name"
+            )
+        else:
+            message = _duplicate_message(block.key, first)
+        self.problem("duplicate-key", _line(block), message, block.key)
+
+    def add_repeated_fields(self, block: DuplicateFieldKeyBlock) -> None:
+        entry = block.ignore_error_block
+        if not isinstance(entry, Entry):
+            return
+        names = ", ".join(f"'{name}'" for name in sorted(block.duplicate_keys))
+        message = (
+            f'entry "{entry.key}" gives {names} more than once - the first value is used; '
+            "delete or rename the others"
+        )
+        # Reported as a suspicious field: the entry loads, but one of its values is dropped.
+        self.problem("suspicious-field", _line(block), message, entry.key)
+        # The middlewares skip failed blocks, so this entry still has its raw values.
+        self.add_entry(_finish_raw_entry(entry, self.library))
+
+    def check_required_fields(self, source: Source) -> None:
+        missing, parent = _missing_fields(source, source.fields), None
+        if missing and source.get("crossref"):
+            parent = self.crossref_target(source)
+            if parent is not None:
+                missing = _missing_fields(source, _inherited_fields(source, parent))
+        merged = self.merged.get(source.key, set())
+        # A field swallowed by a missing comma is already reported as suspicious.
+        missing = [names for names in missing if not merged.intersection(names)]
+        if missing:
+            message = _missing_message(source, missing, parent)
+            self.problem("missing-fields", source.line, message, source.key)
+
+    def crossref_target(self, source: Source) -> Source | None:
+        target = source.fields["crossref"].strip()
+        found = self.bib.sources.get(target)
+        if found is None:  # BibTeX compares keys case-insensitively
+            lowered = target.lower()
+            found = next((s for k, s in self.bib.sources.items() if k.lower() == lowered), None)
+        return found
+
+
+def _inherited_fields(source: Source, parent: Source) -> dict[str, str]:
+    inherited = {**parent.fields, **source.fields}
+    # biblatex fills a missing booktitle from the parent's title; BibTeX styles differ.
+    if not inherited.get("booktitle"):
+        inherited["booktitle"] = parent.fields.get("title", "")
+    return inherited
+
+
+def _line(block: Block) -> int:
+    # bibtexparser counts lines from 0; editors and our problems count from 1.
+    return (block.start_line or 0) + 1
+
+
+def _source(entry: Entry, line: int) -> Source:
+    fields = {f.key.lower(): f.value for f in entry.fields}
+    if len(fields) < len(entry.fields):
+        # Names differing only in case collide; BibTeX keeps the first.
+        fields = {}
+        for f in entry.fields:
+            fields.setdefault(f.key.lower(), f.value)
+    return Source(entry.key, entry.entry_type.lower(), fields, line)
+
+
+def _merged_fields(entry: Entry) -> Iterator[tuple[str, str]]:
+    for f in entry.fields:
+        # A merged value never has enclosing delimiters around the whole of it, so only
+        # unenclosed values (rare: numbers, macros, concatenations) need a look.
+        if f.enclosing == "no-enclosing" and "=" in f.value:
+            swallowed = _top_level_field_name(f.value)
+            if swallowed:
+                yield f.key, swallowed
+
+
+def _top_level_field_name(value: str) -> str | None:
+    for match in _MERGED_FIELD.finditer(value):
+        before = value[: match.start()]
+        if before.count("{") == before.count("}") and before.count('"') % 2 == 0:
+            return match.group(1)
+    return None
+
+
+def _has_required_fields(source: Source) -> bool:
+    """Tell, cheaply, whether an entry surely has what its type needs (False: look closer)."""
+    needed = _REQUIRED_FIRST_CHOICE.get(source.entry_type, _DEFAULT_FIRST_CHOICE)
+    fields = source.fields
+    return fields.keys() >= needed and "" not in fields.values()
+
+
+def _missing_fields(source: Source, fields: dict[str, str]) -> list[tuple[str, ...]]:
+    needed = _REQUIRED.get(source.entry_type, _DEFAULT_REQUIRED)
+    return [names for names in needed if not any(fields.get(n) for n in names)]
+
+
+def _compile_required(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    return {kind: tuple(tuple(n.split("|")) for n in needs) for kind, needs in table.items()}
+
+
+_REQUIRED = _compile_required(REQUIRED_FIELDS)
+_DEFAULT_REQUIRED = _compile_required({"": DEFAULT_REQUIRED_FIELDS})[""]
+_REQUIRED_FIRST_CHOICE = {
+    kind: frozenset(names[0] for names in needs) for kind, needs in _REQUIRED.items()
+}
+_DEFAULT_FIRST_CHOICE = frozenset(names[0] for names in _DEFAULT_REQUIRED)
+
+
+def _missing_message(source: Source, missing: list[tuple[str, ...]], parent: Source | None) -> str:
+    names = [" or ".join(alternatives) for alternatives in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    kind = source.entry_type
+    crossref = source.get("crossref")
+    if crossref and parent is None:
+        where = f' (its crossref "{crossref}" is not in this file)'
+    elif parent is not None:
+        where = f' (not even from its crossref "{parent.key}")'
+    else:
+        where = ""
+    return (
+        f'entry "{source.key}" (@{kind}) lacks {listed}{where} '
+        f"- add {'it' if len(names) == 1 else 'them'}, "
+        f"or choose an entry type that does not need {'it' if len(names) == 1 else 'them'}"
+    )
+
+
+def _duplicate_message(key: str, first_line: int) -> str:
+    return (
+        f'entry "{key}" repeats the key of the entry on line {first_line} '
+        "- give one of them a new key (this one is ignored until then)"
+    )
+
+
+def _unparsable_message(block: ParsingFailedBlock) -> tuple[str | None, str]:
+    raw = block.raw or ""
+    head = _BLOCK_HEAD.match(raw.lstrip())
+    key = head.group(2) if head and head.group(2) else None
+    start = _line(block)
+    # The raw text runs up to the line before the next block, blank lines included.
+    end, following = start + raw.strip().count("\n"), start + raw.count("\n") + 1
+    span = f"lines {start}-{end}" if end > start else f"line {start}"
+    lines = {"start": start, "next": following, "span": span}
+    reason = (getattr(block.error, "abort_reason", None) or str(block.error)).strip()
+    known = [advice for prefix, advice in _ABORT_ADVICE.items() if reason.startswith(prefix)]
+    # Only our own templates are formatted: the library's reasons may hold braces.
+    meaning, todo = known[0] if known else (reason.replace("`", "'"), _DEFAULT_ADVICE)
+    what = f'entry "{key}"' if key else "this block"
+    return key, (
+        f"{what} could not be parsed: {meaning.format(**lines) if known else meaning} "
+        f"- {todo.format(**lines)}; it is left out until then"
+    )
+
+
+def _finish_raw_entry(entry: Entry, library: Library) -> Entry:
+    """Apply by hand what the default middlewares do, for an entry they skipped."""
+    _REMOVE_ENCLOSING.transform_entry(entry, library)
+    strings = {key.lower(): string.value for key, string in library.strings_dict.items()}
+    for f in entry.fields:
+        if f.enclosing == "no-enclosing" and f.value.lower() in strings:
+            f.value = strings[f.value.lower()]
+    return entry
