@@ -65,5 +65,7 @@ def write_project(root: Path, files: Files) -> Path:
 def shared() -> Path:
     """Return ../shared, or skip when this checkout has no shared material beside it."""
     if not SHARED.is_dir():
-        pytest.skip("../shared is absent: the shared seeds, references and gold files are not beside this repository")
+        pytest.skip(
+            "../shared is absent: the shared seeds, references and gold files are not beside this repository"
+        )
     return SHARED

@@ -141,6 +141,13 @@ def test_invalid_utf8_is_located_and_the_text_still_decoded():
     assert bib.sources["utf2020"].fields["author"] == "Müller, Hanna"
 
 
+def test_byte_order_mark_is_not_a_problem(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_bytes(b"\xef\xbb\xbf@misc{a, title = {T}}\n")
+    bib = load_bibliography(path)
+    assert (bib.problems, bib.sources["a"].line) == ([], 1)
+
+
 def test_missing_file_raises():
     with pytest.raises(FileNotFoundError):
         load_bibliography(BIB_DATA / "no-such-file.bib")
@@ -315,6 +322,7 @@ def test_source_fields_are_raw_values_without_outer_delimiters(text, fields):
         ("@misc{a, title = {T}}", 1),
         ("\n\n% comment\n@misc{a, title = {T}}", 4),
         ("@misc{x, title = {T}}\n@misc{\n  a,\n  title = {T}}", 2),
+        ("% Windows line ends\r\n\r\n@misc{a,\r\n title = {T}}\r\n", 3),
     ],
 )
 def test_source_line_is_the_line_of_its_at_sign(text, line):

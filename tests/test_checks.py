@@ -32,22 +32,42 @@ EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
         [{"claims/page.yaml": REGISTER + "    status: vanished\n    vanished: '2026-01-01'\n"}],
         [{}],
     ),
-    "citations.unknown_key": ([{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")}], [{}]),
-    "citations.unresolved": ([{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: null")}], [{}]),
+    "citations.unknown_key": (
+        [{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")}],
+        [{}],
+    ),
+    "citations.unresolved": (
+        [{"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: null")}],
+        [{}],
+    ),
     "sources.unused": ([{"references.bib": BIB + UNUSED_ENTRY}], [{}]),
     "sources.unverifiable": (
-        [{"references.bib": BIB + PLACEHOLDER, "claims/page.yaml": REGISTER.replace("smith2020trial", "ghost2023")}],
+        [
+            {
+                "references.bib": BIB + PLACEHOLDER,
+                "claims/page.yaml": REGISTER.replace("smith2020trial", "ghost2023"),
+            }
+        ],
         [{}],
     ),
     "bibliography.duplicate_key": ([{"references.bib": BIB + BIB}], [{}]),
-    "bibliography.unparsable": ([{"references.bib": BIB + "@article{broken,\n  title = {Open\n"}], [{}]),
-    "bibliography.missing_fields": ([{"references.bib": BIB.replace("  journal = {Journal of Testing},\n", "")}], [{}]),
+    "bibliography.unparsable": (
+        [{"references.bib": BIB + "@article{broken,\n  title = {Open\n"}],
+        [{}],
+    ),
+    "bibliography.missing_fields": (
+        [{"references.bib": BIB.replace("  journal = {Journal of Testing},\n", "")}],
+        [{}],
+    ),
     "bibliography.suspicious_field": (
         [{"references.bib": BIB.replace("Jones, Bo},", "Jones, Bo}\n  note = {merged},")}],
         [{}],
     ),
     "bibliography.unreadable": ([{"references.bib": BIB.encode() + b"% caf\xe9\n"}], [{}]),
-    "register.malformed": ([{"claims/page.yaml": REGISTER.replace("line: 1,", "line: one,")}], [{}]),
+    "register.malformed": (
+        [{"claims/page.yaml": REGISTER.replace("line: 1,", "line: one,")}],
+        [{}],
+    ),
 }
 
 
@@ -99,6 +119,9 @@ def test_base_project_is_clean(tmp_path: Path) -> None:
     ],
 )
 def test_settings_change_severity(tmp_path: Path, settings: str, expected: Severity | None) -> None:
-    files = {"references.bib": BIB + UNUSED_ENTRY, "pyproject.toml": f"[tool.tracker.checks]\n{settings}\n"}
+    files = {
+        "references.bib": BIB + UNUSED_ENTRY,
+        "pyproject.toml": f"[tool.tracker.checks]\n{settings}\n",
+    }
     fired = [f.severity for f in findings_for(tmp_path, files) if f.check == "sources.unused"]
     assert fired == ([] if expected is None else [expected])

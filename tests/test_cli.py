@@ -37,19 +37,33 @@ def test_readme_documents_every_command_and_check() -> None:
     for name in COMMANDS:
         assert f"### `tracker {name}" in readme, name
     for module in CHECKS:
-        assert f"| `{module.ID}` | {module.SEVERITY.value} | {module.SUMMARY} |" in readme, module.ID
+        assert f"| `{module.ID}` | {module.SEVERITY.value} | {module.SUMMARY} |" in readme, (
+            module.ID
+        )
 
 
 def test_check_text_json_and_exit_status(tmp_path: Path) -> None:
-    write_project(tmp_path, {"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")})
+    write_project(
+        tmp_path, {"claims/page.yaml": REGISTER.replace("key: smith2020trial", "key: nobody1999")}
+    )
     text = run("check", "-C", str(tmp_path), "--min-level", "error")
     assert text.returncode == 1
     assert re.fullmatch(r"claims/page\.yaml:\d+:1: citations\.unknown_key: .+\n", text.stdout)
     assert "1 errors" in text.stderr
     assert run("check", "-C", str(tmp_path), "--no-exit").returncode == 0
-    assert run("check", "-C", str(tmp_path), "--min-level", "error", "--fail-on", "error").returncode == 1
-    assert run("check", "-C", str(tmp_path), "--fail-on", "warning", "--min-level", "warning").returncode == 1
-    payload = json.loads(run("check", "-C", str(tmp_path), "--format", "json", "--min-level", "error").stdout)
+    assert (
+        run("check", "-C", str(tmp_path), "--min-level", "error", "--fail-on", "error").returncode
+        == 1
+    )
+    assert (
+        run(
+            "check", "-C", str(tmp_path), "--fail-on", "warning", "--min-level", "warning"
+        ).returncode
+        == 1
+    )
+    payload = json.loads(
+        run("check", "-C", str(tmp_path), "--format", "json", "--min-level", "error").stdout
+    )
     (finding,) = payload["findings"]
     assert set(finding) >= {"check", "severity", "path", "line", "col", "message"}
     assert payload["summary"]["error"] == 1 and payload["summary"]["claims"] == 1
@@ -76,7 +90,9 @@ def test_extract_write_is_idempotent_and_keeps_reviews(tmp_path: Path) -> None:
     register = tmp_path / "claims" / "page.yaml"
     first = register.read_text(encoding="utf-8")
     assert "key: smith2020trial" in first or "{key: smith2020trial" in first
-    reviewed = first.replace("    citations:", "    review: {verdict: supported, by: Ann}\n    citations:", 1)
+    reviewed = first.replace(
+        "    citations:", "    review: {verdict: supported, by: Ann}\n    citations:", 1
+    )
     register.write_text("# kept comment\n" + reviewed, encoding="utf-8")
     run("extract", page, "--write", "-C", str(tmp_path))
     again = register.read_text(encoding="utf-8")
@@ -85,13 +101,18 @@ def test_extract_write_is_idempotent_and_keeps_reviews(tmp_path: Path) -> None:
 
 def test_extract_json_shape(tmp_path: Path) -> None:
     write_project(tmp_path, {})
-    result = run("extract", str(tmp_path / "content" / "page.txt"), "--format", "json", "-C", str(tmp_path))
+    result = run(
+        "extract", str(tmp_path / "content" / "page.txt"), "--format", "json", "-C", str(tmp_path)
+    )
     payload = json.loads(result.stdout)
     (claim,) = payload["claims"]
     assert set(claim) >= {"id", "text", "start", "end", "line", "kinds", "reasons", "citations"}
     (citation,) = claim["citations"]
     assert citation["marker"] == "[1]" and citation["ref"] == 1
-    assert citation["key"] == citation["entry"] == "smith2020trial" and citation["status"] == "resolved"
+    assert (
+        citation["key"] == citation["entry"] == "smith2020trial"
+        and citation["status"] == "resolved"
+    )
     assert citation["score"] >= 0.9
 
 

@@ -18,7 +18,9 @@ from .conftest import REPO
 
 def test_ids_are_stable_and_unique(tmp_path: Path) -> None:
     page = tmp_path / "my-page.txt"
-    page.write_text("Zinc heals wounds.\n\nZinc heals wounds.\n\nIron boosts energy.\n", encoding="utf-8")
+    page.write_text(
+        "Zinc heals wounds.\n\nZinc heals wounds.\n\nIron boosts energy.\n", encoding="utf-8"
+    )
     first = [c.id for c in extract(page).claims]
     assert first == [c.id for c in extract(page).claims]
     assert len(set(first)) == 3 and all(i.startswith("mp-") for i in first)
@@ -27,7 +29,10 @@ def test_ids_are_stable_and_unique(tmp_path: Path) -> None:
 
 def test_marker_without_reference_is_a_problem(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
-    page.write_text("Zinc heals wounds. [3]\n\nReferences\n\n1. Smith A. Zinc. J Test. 2020.\n", encoding="utf-8")
+    page.write_text(
+        "Zinc heals wounds. [3]\n\nReferences\n\n1. Smith A. Zinc. J Test. 2020.\n",
+        encoding="utf-8",
+    )
     result = extract(page)
     (problem,) = result.problems
     assert problem.kind == "missing-reference" and problem.line == 1 and problem.col == 20
@@ -42,7 +47,10 @@ def score(shared: Path, name: str, tmp_path: Path) -> dict[str, float]:
     scorer = shared / "eval" / "score.py"
     gold = shared / "eval" / "gold" / f"{name}.json"
     last = subprocess.run(
-        [sys.executable, str(scorer), str(gold), str(out)], capture_output=True, text=True, check=True
+        [sys.executable, str(scorer), str(gold), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()[-1]
     return {k: float(v) for k, v in (pair.split("=") for pair in last.split())}
 

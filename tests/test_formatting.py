@@ -54,6 +54,10 @@ def one(text: str) -> FormattedSource:
         ("$\\alpha$-synuclein", "α-synuclein"),
         ("NF-$\\kappa$B", "NF-κB"),
         ("H$_2$O and $^{13}$C", "H2O and 13C"),
+        ("the revised\\(^4\\) report", "the revised4 report"),
+        ("Bod\\'{\\i}k", "Bodík"),
+        ('Sch{\\\\"u}pbach', 'Sch"upbach'),  # "\\" is a line break, not an accent
+        ("Pro\\-gramming", "Programming"),
         ("\\url{https://example.org}", "https://example.org"),
         ("an {unbalanced brace", "an unbalanced brace"),
         ("a stray } brace", "a stray brace"),
@@ -85,6 +89,7 @@ def test_decode_latex(latex, text):
         ({"journal": "Polymers", "year": "2022"}, "Polymers 2022"),
         ({"booktitle": "Proc. of {ACL}", "year": "2020"}, "Proc. of ACL 2020"),
         ({"author": "Shin, Sungho"}, "Shin"),
+        ({"year": "2020"}, ""),
         ({}, ""),
     ],
 )

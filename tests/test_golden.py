@@ -48,8 +48,12 @@ def test_golden(case: str) -> None:
             expected.write_text(actual, encoding="utf-8")
             written.append(name)
             continue
-        assert actual == expected.read_text(encoding="utf-8"), f"{case}/{name} differs from the golden file"
-    assert not written, f"wrote new golden files for {case}: {written} - review them, then run again"
+        assert actual == expected.read_text(encoding="utf-8"), (
+            f"{case}/{name} differs from the golden file"
+        )
+    assert not written, (
+        f"wrote new golden files for {case}: {written} - review them, then run again"
+    )
 
 
 def test_mixed_case_finds_every_planted_problem() -> None:
@@ -65,3 +69,14 @@ def test_mixed_case_finds_every_planted_problem() -> None:
         "bibliography.unparsable",
         "register.malformed",
     }
+
+
+def test_uncited_findings_stay_off_claim_cards() -> None:
+    root = CASES / "mixed"
+    project = load_project(root)
+    graph = build_graph(project)
+    findings = run_checks(Audit(project, graph))
+    view = build_view(project, graph, findings, GENERATED)
+    cards = [f["check"] for d in view["documents"] for c in d["claims"] for f in c["findings"]]
+    assert "claims.uncited" not in cards and "citations.unknown_key" in cards
+    assert "claims.uncited" in {f["check"] for f in view["findings"]}

@@ -18,14 +18,26 @@ def blocks(doc) -> list[tuple[str, str]]:
 
 
 PLAIN_CASES = [
-    ("Title Here\n\nA sentence ends here.\n", [("heading", "Title Here"), ("paragraph", "A sentence ends here.")]),
+    (
+        "Title Here\n\nA sentence ends here.\n",
+        [("heading", "Title Here"), ("paragraph", "A sentence ends here.")],
+    ),
     (
         "Key benefits include:\n\n  • Repair: Heals tissue.\n  • Calm: Eases pain.\n",
-        [("heading", "Key benefits include:"), ("list_item", "Repair: Heals tissue."), ("list_item", "Calm: Eases pain.")],
+        [
+            ("heading", "Key benefits include:"),
+            ("list_item", "Repair: Heals tissue."),
+            ("list_item", "Calm: Eases pain."),
+        ],
     ),
     (
         "This line wraps softly and keeps going past sixty characters so\nit continues here.\n",
-        [("paragraph", "This line wraps softly and keeps going past sixty characters so\nit continues here.")],
+        [
+            (
+                "paragraph",
+                "This line wraps softly and keeps going past sixty characters so\nit continues here.",
+            )
+        ],
     ),
     ("One line.\nAnother line.\n", [("paragraph", "One line."), ("paragraph", "Another line.")]),
     (
@@ -36,7 +48,10 @@ PLAIN_CASES = [
             ("table_row", "Cytokines Rich Some"),
         ],
     ),
-    ("Benefits of Therapy (Repair, Calm, etc.)\n", [("heading", "Benefits of Therapy (Repair, Calm, etc.)")]),
+    (
+        "Benefits of Therapy (Repair, Calm, etc.)\n",
+        [("heading", "Benefits of Therapy (Repair, Calm, etc.)")],
+    ),
 ]
 
 
@@ -100,7 +115,11 @@ def test_unsupported_type_is_refused(tmp_path: Path) -> None:
 
 
 @settings(max_examples=200)
-@given(st.lists(st.sampled_from([*"ab .:?•-|#*\n\t[]1", "  ", "\n\n", "“", "é", "Word", "1. "])).map("".join))
+@given(
+    st.lists(st.sampled_from([*"ab .:?•-|#*\n\t[]1", "  ", "\n\n", "“", "é", "Word", "1. "])).map(
+        "".join
+    )
+)
 def test_plain_and_markdown_spans_index_the_text(text: str) -> None:
     for reader in (read_plain, read_markdown):
         doc = reader(Path("x"), text)

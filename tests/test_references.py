@@ -15,11 +15,17 @@ from tracker.references import ParsedReference, find_reference_list, parse_refer
     [
         (
             "Comparative Proteomic Analysis of MSC Secretome – IJMS (2021)",
-            ParsedReference(title="Comparative Proteomic Analysis of MSC Secretome", journal="IJMS", year="2021"),
+            ParsedReference(
+                title="Comparative Proteomic Analysis of MSC Secretome", journal="IJMS", year="2021"
+            ),
         ),
         (
             "WJ-MSC Secretome and Clinical Applications – Front. Cell Dev. Biol. (2023)",
-            ParsedReference(title="WJ-MSC Secretome and Clinical Applications", journal="Front. Cell Dev. Biol", year="2023"),
+            ParsedReference(
+                title="WJ-MSC Secretome and Clinical Applications",
+                journal="Front. Cell Dev. Biol",
+                year="2023",
+            ),
         ),
         (
             "Shin S, Lee J. Comparative proteomic analysis. Int J Mol Sci. 2021;22(2):845. doi:10.3390/ijms22020845. PMID: 33467726",
@@ -82,7 +88,10 @@ def test_numbered_entries_keep_their_numbers() -> None:
     doc = read_plain(Path("x.txt"), NUMBERED_LIST)
     found = find_reference_list(doc)
     assert found is not None
-    assert [(e.number, e.parsed.title) for e in found.entries] == [(1, "Alpha study"), (2, "Beta study")]
+    assert [(e.number, e.parsed.title) for e in found.entries] == [
+        (1, "Alpha study"),
+        (2, "Beta study"),
+    ]
     assert found.entries[1].line == 6
 
 

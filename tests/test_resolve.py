@@ -57,14 +57,23 @@ LIBRARY = {
     ("label", "key"),
     [
         ("Comparative Proteomic Analysis of MSC Secretome – IJMS (2021)", "shin2021comparative"),
-        ("WJ-MSC Secretome and Clinical Applications – Front. Cell Dev. Biol. (2023)", "drobiova2023wharton"),
-        ("Stem Cells vs. Secretome in Regenerative Medicine – Stem Cells Int. (2021)", "foo2021comparing"),
+        (
+            "WJ-MSC Secretome and Clinical Applications – Front. Cell Dev. Biol. (2023)",
+            "drobiova2023wharton",
+        ),
+        (
+            "Stem Cells vs. Secretome in Regenerative Medicine – Stem Cells Int. (2021)",
+            "foo2021comparing",
+        ),
         ("Cell Secretome Strategies for Wound Healing – Polymers (2022)", "polymers2022polymeric"),
         ("Use of Exosomes in Cosmetics – MDPI (2023)", "thakur2023therapeutic"),
         ("Exosomes in Biomedical Applications – Biomedicines (2023)", None),
         ("Stem Cells vs. Secretome in Regenerative Medicine – Stem Cells Int. (2019)", None),
         ("Unrelated Work on Knee Surgery – Polymers (2022)", None),
-        ("Lee J. Something else entirely. Any Journal. 2021. doi:10.3390/ijms22020845", "shin2021comparative"),
+        (
+            "Lee J. Something else entirely. Any Journal. 2021. doi:10.3390/ijms22020845",
+            "shin2021comparative",
+        ),
         ("PMID: 33467726", "shin2021comparative"),
     ],
 )
@@ -73,7 +82,9 @@ def test_labels_resolve(label: str, key: str | None) -> None:
 
 
 def test_publisher_named_as_journal_is_flagged() -> None:
-    result = Resolver(LIBRARY).resolve(parse_reference("Use of Exosomes in Cosmetics – MDPI (2023)"))
+    result = Resolver(LIBRARY).resolve(
+        parse_reference("Use of Exosomes in Cosmetics – MDPI (2023)")
+    )
     assert result.publisher_as_journal and result.method == "match"
 
 
@@ -93,7 +104,13 @@ def test_two_equally_good_entries_are_ambiguous_not_guessed() -> None:
 
 
 def test_placeholder_entries_resolve_as_unverifiable() -> None:
-    placeholder = source("x2023", title="Exosomes in Biomedical Applications", journal="Biomedicines", year="2023", verification="unverifiable")
+    placeholder = source(
+        "x2023",
+        title="Exosomes in Biomedical Applications",
+        journal="Biomedicines",
+        year="2023",
+        verification="unverifiable",
+    )
     result = Resolver(LIBRARY | {"x2023": placeholder}).resolve(
         parse_reference("Exosomes in Biomedical Applications – Biomedicines (2023)")
     )

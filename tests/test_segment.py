@@ -23,7 +23,10 @@ def unit_texts(text: str) -> list[str]:
         ("It heals. It calms.", ["It heals.", "It calms."]),
         ("It heals. [2] It calms.", ["It heals. [2]", "It calms."]),
         ("It heals.[3] It calms.", ["It heals.[3]", "It calms."]),
-        ("Exosomes carry RNA (e.g., miRNA). They act fast.", ["Exosomes carry RNA (e.g., miRNA).", "They act fast."]),
+        (
+            "Exosomes carry RNA (e.g., miRNA). They act fast.",
+            ["Exosomes carry RNA (e.g., miRNA).", "They act fast."],
+        ),
         ("Shin et al. (2021) showed it. It holds.", ["Shin et al. (2021) showed it.", "It holds."]),
         ("They are “messengers.” Cells listen.", ["They are “messengers.”", "Cells listen."]),
     ],

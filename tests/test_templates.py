@@ -139,7 +139,6 @@ def build_view() -> View:
         "Secretome therapy reverses skin ageing | in 4 weeks.",
         "uncited",
         kinds=["efficacy", "comparative"],
-        findings=[finding("claims.uncited", "uncited claim - cite a source.", "p-000001")],
     )
     cited = claim(
         2,
@@ -184,8 +183,9 @@ def build_view() -> View:
         findings=[finding("citations.unresolved", "Citation [9] matches no entry.", "p-000004")],
     )
     claims = [uncited, cited, unverifiable, unresolved]
+    # The view model leaves claims.uncited off the claim card: the badge already says it.
     findings = [
-        *uncited["findings"],
+        finding("claims.uncited", "uncited claim - cite a source.", "p-000001"),
         *unresolved["findings"],
         finding("sources.unverifiable", "No work matches.", source_key="unidentified2023exosomes"),
         finding(
@@ -394,7 +394,7 @@ def test_html_findings_table_lists_every_finding_with_a_way_there(html: str) -> 
     assert 'class="goto" href="#source-thakur2023therapeutic">Go to source</a>' in table
 
 
-def test_html_claim_cards_show_findings_but_not_the_one_their_badge_says(html: str) -> None:
+def test_html_uncited_claim_is_one_row_and_its_finding_is_in_the_table(html: str) -> None:
     uncited = html[html.index('id="claim-p-000001"') : html.index('id="claim-p-000002"')]
     assert "uncited claim - cite a source." not in uncited
     assert "claim-detail" not in uncited

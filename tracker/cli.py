@@ -75,9 +75,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
 @click.option("--write", is_flag=True, help="Merge the claims into claims/<document>.yaml.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @project_option
 @user_errors
 def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Path | None) -> None:
@@ -101,7 +105,9 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
     results = [extract_document(d, sources, root) for d in documents]
     if fmt == "json":
         payload: Any = [extraction_dict(r, sources) for r in results]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False)
+        )
     else:
         for result in results:
             click.echo(extraction_text(result, sources), nl=False)
@@ -139,9 +145,23 @@ def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--min-level", type=LEVEL_CHOICE, default="info", show_default=True, help="Lowest severity shown.")
-@click.option("--fail-on", type=LEVEL_CHOICE, default="error", show_default=True, help="Lowest severity that fails the run.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--min-level",
+    type=LEVEL_CHOICE,
+    default="info",
+    show_default=True,
+    help="Lowest severity shown.",
+)
+@click.option(
+    "--fail-on",
+    type=LEVEL_CHOICE,
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails the run.",
+)
 @click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
 @project_option
 @user_errors
@@ -161,7 +181,11 @@ def check(fmt: str, min_level: str, fail_on: str, no_exit: bool, project_dir: Pa
     shown = [f for f in findings if f.severity.rank >= floor]
     if fmt == "json":
         claims = [c for _, c in project.claims()]
-        summary = {"documents": len(project.registers), "claims": len(claims), "sources": len(project.bibliography.sources)}
+        summary = {
+            "documents": len(project.registers),
+            "claims": len(claims),
+            "sources": len(project.bibliography.sources),
+        }
         click.echo(findings_json(shown, summary), nl=False)
     else:
         click.echo(findings_text(shown), nl=False)
@@ -172,7 +196,12 @@ def check(fmt: str, min_level: str, fail_on: str, no_exit: bool, project_dir: Pa
 
 
 @cli.command()
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the reports (default: the project's reports/).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the reports (default: the project's reports/).",
+)
 @project_option
 @user_errors
 def report(output: Path | None, project_dir: Path | None) -> None:
@@ -189,8 +218,15 @@ def report(output: Path | None, project_dir: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: standard output).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
 @project_option
 @user_errors
 def graph(fmt: str, output: Path | None, project_dir: Path | None) -> None:
@@ -225,5 +261,7 @@ def main() -> None:
     except Exception as err:
         if "--debug" in sys.argv[1:]:
             raise
-        click.echo(f"Bug: {type(err).__name__}: {err} (run again with --debug for the traceback)", err=True)
+        click.echo(
+            f"Bug: {type(err).__name__}: {err} (run again with --debug for the traceback)", err=True
+        )
         sys.exit(ExitStatus.BUG)

@@ -88,6 +88,8 @@ def settings_table(root: Path) -> dict:
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ProjectError(f"{source}: cannot read the settings ({err}) - fix the TOML syntax") from err
+        raise ProjectError(
+            f"{source}: cannot read the settings ({err}) - fix the TOML syntax"
+        ) from err
     table = data if source == own else data.get("tool", {}).get("tracker", {})
     return dict(table)

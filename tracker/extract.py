@@ -52,13 +52,19 @@ class Extraction:
     problems: list[Problem] = field(default_factory=list)
 
 
-def extract(path: Path, sources: dict[str, Source] | None = None, root: Path | None = None) -> Extraction:
+def extract(
+    path: Path, sources: dict[str, Source] | None = None, root: Path | None = None
+) -> Extraction:
     """Read a document and extract its claims, resolving references against sources."""
     doc = read_document(path)
     shown = display_path(path, root)
     reflist = find_reference_list(doc)
     resolver = Resolver(sources or {})
-    resolved = [ResolvedReference(e, resolver.resolve(e.parsed)) for e in reflist.entries] if reflist else []
+    resolved = (
+        [ResolvedReference(e, resolver.resolve(e.parsed)) for e in reflist.entries]
+        if reflist
+        else []
+    )
     decided = decide_units(doc, reflist)
     claims, problems = build_claims(doc, decided, resolved, reflist, shown)
     info = DocumentInfo(title=doc.title.strip(), path=shown)
@@ -108,7 +114,14 @@ def build_claims(
         span = Span(doc.line_of(item.unit.start), item.unit.start, item.unit.end)
         citations = cite(doc, item, by_number, reflist, shown, problems)
         claims.append(
-            Claim(claim_id, item.text, span, list(item.decision.kinds), citations, reasons=list(item.decision.reasons))
+            Claim(
+                claim_id,
+                item.text,
+                span,
+                list(item.decision.kinds),
+                citations,
+                reasons=list(item.decision.reasons),
+            )
         )
     return claims, problems
 
@@ -127,7 +140,9 @@ def cite(
         for number in marker.numbers:
             found = by_number.get(number)
             if found is None:
-                problems.append(missing_reference(doc, marker.start, marker.text, number, reflist, shown))
+                problems.append(
+                    missing_reference(doc, marker.start, marker.text, number, reflist, shown)
+                )
                 citations.append(Citation(None, marker.text, number))
                 continue
             res = found.resolution
@@ -136,15 +151,25 @@ def cite(
 
 
 def missing_reference(
-    doc: DocumentText, offset: int, marker: str, number: int, reflist: ReferenceList | None, shown: str
+    doc: DocumentText,
+    offset: int,
+    marker: str,
+    number: int,
+    reflist: ReferenceList | None,
+    shown: str,
 ) -> Problem:
     size = len(reflist.entries) if reflist else 0
-    listed = f"the reference list has {size} entries" if reflist else "the document has no reference list"
+    listed = (
+        f"the reference list has {size} entries"
+        if reflist
+        else "the document has no reference list"
+    )
     return Problem(
         "missing-reference",
         shown,
         doc.line_of(offset),
-        f"marker {marker} names reference {number}, but {listed} - add the reference or fix the marker",
+        f"marker {marker} names reference {number}, but {listed} - "
+        "add the reference or fix the marker",
         col=doc.col_of(offset),
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote
 
+from pybtex.backends import BaseBackend
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
 from pybtex.plugin import find_plugin
@@ -55,8 +56,10 @@ _FONT_COMMAND = re.compile(
     r"underline)\s*(?=\{)"
 )
 _TEXTGREEK = re.compile(r"\\text([a-z]+)\b\s?")
-_LEFTOVER_COMMAND = re.compile(r"\\[A-Za-z]+\s?")
-_MATH = re.compile(r"\$([^$]*)\$")
+_DOTLESS = re.compile(r"\\([`'^\"~=.uvH])\s*\{\\([ij])\}")
+# After decoding: commands nobody knows, stray backslashes, soft hyphens from "\-".
+_LEFTOVER_COMMAND = re.compile(r"\\[A-Za-z]+\s?|\\|\xad")
+_MATH = re.compile(r"\$([^$]*)\$|\\\((.*?)\\\)")
 _SPACES = re.compile(r"\s+")
 _DOI = re.compile(r"10\.\d+/\S+")
 # A word with a capital after its first letter (IL-6, mRNA, COVID-19) is an acronym or a
@@ -101,20 +104,32 @@ def format_source(source: Source, by_key: dict[str, Source] | None = None) -> Fo
 
 def decode_latex(value: str) -> str:
     """Return a LaTeX field value as plain Unicode text: accents decoded, braces dropped."""
-    value = _TEXTGREEK.sub(_greek_letter, _FONT_COMMAND.sub("", value))
+    value = _simplify_latex(value)
     for attempt in (value, value.replace("{", "").replace("}", "")):
         try:
-            return tidy_text(Text.from_latex(attempt).render_as("text"))
+            return _tidy(Text.from_latex(attempt).render(_text_backend()))
         except Exception:  # pybtex and latexcodec raise assorted errors on bad LaTeX
             continue
-    return tidy_text(value.replace("{", "").replace("}", "").replace("\\", ""))
+    return _tidy(value.replace("{", "").replace("}", "").replace("\\", ""))
 
 
-def tidy_text(text: str) -> str:
+def _tidy(text: str) -> str:
     """Remove what decoding leaves behind: unknown commands, math markers, odd spaces."""
-    text = _MATH.sub(lambda m: m.group(1).replace("^", "").replace("_", ""), text)
+    text = _MATH.sub(_plain_math, text)
     text = _LEFTOVER_COMMAND.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _plain_math(match: re.Match[str]) -> str:
+    # Superscripts and subscripts read fine inline in a reference: H$_2$O -> H2O.
+    formula = match.group(1) if match.group(1) is not None else match.group(2)
+    return formula.replace("^", "").replace("_", "")
+
+
+def _simplify_latex(value: str) -> str:
+    # Rewrite what latexcodec and pybtex render badly into what they render well.
+    value = _DOTLESS.sub(r"\\\1{\2}", _FONT_COMMAND.sub("", value))  # \'{\i} -> \'{i}
+    return _TEXTGREEK.sub(_greek_letter, value)
 
 
 def _greek_letter(match: re.Match[str]) -> str:
@@ -166,6 +181,8 @@ def short_label(fields: dict[str, str]) -> str:
     else:
         venue = next((fields[f] for f in VENUE_FIELDS if fields.get(f)), "")
         who = decode_latex(venue)
+    if not who:
+        return ""  # a year alone labels nothing; the caller falls back to the key
     return f"{who} {decode_latex(fields.get('year', ''))}".strip()
 
 
@@ -208,12 +225,18 @@ def _style() -> BaseStyle:
     return find_plugin("pybtex.style.formatting", STYLE)()
 
 
+@cache
+def _text_backend() -> BaseBackend:
+    # render_as("text") would look the plugin up again, scanning entry points every time.
+    return find_plugin("pybtex.backends", "text")()
+
+
 def _styled_text(source: Source, fields: dict[str, str]) -> str | None:
     try:
         entry = _pybtex_entry(source, fields)
-        text = _style().format_entry("", entry).text.render_as("text")
+        text = _style().format_entry("", entry).text.render(_text_backend())
         # BibTeX prints "and others" as "et al."; pybtex prints it verbatim.
-        return tidy_text(_OTHERS.sub(" et al.", text))
+        return _tidy(_OTHERS.sub(" et al.", text))
     except Exception:  # FieldIsMissing and whatever else pybtex rejects: use the plain text
         return None
 
@@ -245,7 +268,7 @@ def _prepare(name: str, value: str) -> str:
         return MONTHS.get(value.strip().lower()[:3], value)
     if name == "title":
         value = _ACRONYM.sub(r"{\1}", value)
-    return _TEXTGREEK.sub(_greek_letter, _FONT_COMMAND.sub("", value))
+    return _simplify_latex(value)
 
 
 def _plain_text(fields: dict[str, str]) -> str:

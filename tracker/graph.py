@@ -35,8 +35,16 @@ def build_graph(project: Project) -> nx.DiGraph:
         graph.add_node(source_node(key), kind="source", key=key, label=title)
     for register, claim in project.claims():
         doc = document_node(register.document.path)
-        graph.add_node(doc, kind="document", path=register.document.path, label=register.document.title)
-        graph.add_node(claim_node(claim.id), kind="claim", id=claim.id, label=claim.text, kinds=" ".join(claim.kinds))
+        graph.add_node(
+            doc, kind="document", path=register.document.path, label=register.document.title
+        )
+        graph.add_node(
+            claim_node(claim.id),
+            kind="claim",
+            id=claim.id,
+            label=claim.text,
+            kinds=" ".join(claim.kinds),
+        )
         graph.add_edge(doc, claim_node(claim.id), relation="contains")
         for citation in claim.citations:
             if citation.key and citation.key in project.bibliography.sources:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMERIC = re.compile(r"\[\s*(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\s*\]")
+NUMERIC = re.compile(
+    r"\[\s*(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\s*\]"
+)
 RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
 MAX_RANGE = 100
 
@@ -31,7 +33,9 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
     for match in NUMERIC.finditer(text):
         numbers = expand(match.group(1))
         if numbers:
-            markers.append(Marker(match.group(0), offset + match.start(), offset + match.end(), numbers))
+            markers.append(
+                Marker(match.group(0), offset + match.start(), offset + match.end(), numbers)
+            )
     return markers
 
 

@@ -6,10 +6,10 @@ Every stage reads and returns these plain dataclasses; nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; only errors fail a run by default."""
 
     ERROR = "error"

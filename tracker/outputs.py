@@ -45,7 +45,10 @@ def summary_line(findings: list[Finding]) -> str:
 
 def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:
     """Return the findings and a summary as one JSON object."""
-    payload = {"findings": [f.as_dict() for f in findings], "summary": summary | severity_counts(findings)}
+    payload = {
+        "findings": [f.as_dict() for f in findings],
+        "summary": summary | severity_counts(findings),
+    }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -58,7 +61,9 @@ def reference_status(item: ResolvedReference) -> str:
 def citation_json(citation: Citation, sources: dict[str, Source]) -> dict[str, Any]:
     """Describe a citation; key is null unless it names a known, verifiable work."""
     entry = sources.get(citation.key or "")
-    status = "unresolved" if entry is None else ("unverifiable" if entry.unverifiable else "resolved")
+    status = (
+        "unresolved" if entry is None else ("unverifiable" if entry.unverifiable else "resolved")
+    )
     return {
         "marker": citation.marker,
         "ref": citation.ref,
@@ -89,7 +94,8 @@ def extraction_dict(extraction: Extraction, sources: dict[str, Source]) -> dict[
         ],
         "references": [reference_json(r) for r in extraction.references],
         "problems": [
-            {"kind": p.kind, "line": p.line, "col": p.col, "message": p.message} for p in extraction.problems
+            {"kind": p.kind, "line": p.line, "col": p.col, "message": p.message}
+            for p in extraction.problems
         ],
     }
 
@@ -117,15 +123,21 @@ def extraction_text(extraction: Extraction, sources: dict[str, Source]) -> str:
     for claim in extraction.claims:
         col = extraction.text.col_of(claim.span.start)
         kinds = ",".join(claim.kinds)
-        lines.append(f"{path}:{claim.span.line}:{col}: {claim.id} [{kinds}] {' '.join(claim.text.split())}")
+        lines.append(
+            f"{path}:{claim.span.line}:{col}: {claim.id} [{kinds}] {' '.join(claim.text.split())}"
+        )
         lines.append(f"    why: {'; '.join(claim.reasons)}")
         lines.extend(f"    cites {describe_citation(c, sources)}" for c in claim.citations)
     for item in extraction.references:
-        lines.append(f"{path}:{item.entry.line}:1: reference {item.entry.number}: {describe_reference(item)}")
+        lines.append(
+            f"{path}:{item.entry.line}:1: reference {item.entry.number}: {describe_reference(item)}"
+        )
     for problem in extraction.problems:
         lines.append(f"{path}:{problem.line}:{problem.col}: {problem.message}")
     cited = sum(1 for c in extraction.claims if c.citations)
-    lines.append(f"{len(extraction.claims)} claims ({cited} cited) in {len(extraction.units)} units")
+    lines.append(
+        f"{len(extraction.claims)} claims ({cited} cited) in {len(extraction.units)} units"
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -6,7 +6,6 @@ a check reports. Only a project that cannot be used at all raises ProjectError.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,7 +39,9 @@ class Project:
 
     @cached_property
     def claim_index(self) -> dict[str, tuple[Register, Claim]]:
-        return {claim.id: (register, claim) for register, claim in self.claims(include_vanished=True)}
+        return {
+            claim.id: (register, claim) for register, claim in self.claims(include_vanished=True)
+        }
 
     def column(self, document: str, line: int, offset: int) -> int:
         """Return the 1-based column of a character offset in a document, 1 if unknown."""
@@ -50,11 +51,6 @@ class Project:
         if not starts or line > len(starts):
             return 1
         return max(1, offset - starts[line - 1] + 1)
-
-    def line_of(self, document: str, offset: int) -> int:
-        """Return the 1-based line of a character offset in a document."""
-        self.column(document, 1, 0)
-        return bisect.bisect_right(self._line_starts.get(document) or [0], offset)
 
 
 def read_line_starts(path: Path) -> list[int]:
@@ -85,7 +81,8 @@ def load_project(root: Path) -> Project:
         bibliography = load_bibliography(bib_path, config.bibliography)
     except FileNotFoundError as err:
         raise ProjectError(
-            f"{bib_path}: bibliography not found - create it or set 'bibliography' in [tool.tracker]"
+            f"{bib_path}: bibliography not found - "
+            "create it or set 'bibliography' in [tool.tracker]"
         ) from err
     claims_dir = config.path("claims")
     registers = load_registers(claims_dir, root) if claims_dir.is_dir() else []

@@ -115,7 +115,9 @@ def source_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntr
 
 
 def entry_with_note(entry: ReferenceEntry, note: str | None) -> ReferenceEntry:
-    return ReferenceEntry(entry.number, entry.text, entry.start, entry.end, entry.line, entry.parsed, note)
+    return ReferenceEntry(
+        entry.number, entry.text, entry.start, entry.end, entry.line, entry.parsed, note
+    )
 
 
 def numbered_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntry]:

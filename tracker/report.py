@@ -45,7 +45,9 @@ def claim_status(claim: Claim, project: Project) -> str:
     return "cited"
 
 
-def build_view(project: Project, graph: nx.DiGraph, findings: list[Finding], generated: str) -> View:
+def build_view(
+    project: Project, graph: nx.DiGraph, findings: list[Finding], generated: str
+) -> View:
     """Return the report's view model."""
     formatted = format_sources(project.bibliography.sources.values())
     by_claim: dict[str, list[Finding]] = defaultdict(list)
@@ -83,9 +85,13 @@ def summary_view(project: Project, documents: list[View], findings: list[Finding
         "claims": len(claims),
         "cited": cited,
         "share_cited": percent(cited, len(claims)),
-        "statuses": [{"status": s, "label": STATUS_LABELS[s], "count": statuses[s]} for s in STATUS_LABELS],
+        "statuses": [
+            {"status": s, "label": STATUS_LABELS[s], "count": statuses[s]} for s in STATUS_LABELS
+        ],
         "uncited_by_kind": [
-            {"kind": k, "uncited": kinds_uncited[k], "total": kinds_total[k]} for k in KINDS if kinds_total[k]
+            {"kind": k, "uncited": kinds_uncited[k], "total": kinds_total[k]}
+            for k in KINDS
+            if kinds_total[k]
         ],
         "sources": len(project.bibliography.sources),
         "findings": {s.value: severities[s.value] for s in Severity},
@@ -97,7 +103,10 @@ def percent(part: int, whole: int) -> str:
 
 
 def document_view(
-    register: Register, project: Project, formatted: dict[str, FormattedSource], by_claim: dict[str, list[Finding]]
+    register: Register,
+    project: Project,
+    formatted: dict[str, FormattedSource],
+    by_claim: dict[str, list[Finding]],
 ) -> View:
     claims = [claim_view(c, project, formatted, by_claim) for c in register.claims if c.active]
     statuses = Counter(c["status"] for c in claims)
@@ -116,7 +125,10 @@ def document_view(
 
 
 def claim_view(
-    claim: Claim, project: Project, formatted: dict[str, FormattedSource], by_claim: dict[str, list[Finding]]
+    claim: Claim,
+    project: Project,
+    formatted: dict[str, FormattedSource],
+    by_claim: dict[str, list[Finding]],
 ) -> View:
     status = claim_status(claim, project)
     review = claim.review
@@ -129,12 +141,16 @@ def claim_view(
         "status": status,
         "status_label": STATUS_LABELS[status],
         "citations": [citation_view(c, project, formatted) for c in claim.citations],
-        "review": None if review is None else {"verdict": review.verdict, "by": review.by, "at": review.at, "note": review.note},
+        "review": None
+        if review is None
+        else {"verdict": review.verdict, "by": review.by, "at": review.at, "note": review.note},
         "findings": [finding_view(f) for f in by_claim.get(claim.id, [])],
     }
 
 
-def citation_view(citation: Citation, project: Project, formatted: dict[str, FormattedSource]) -> View:
+def citation_view(
+    citation: Citation, project: Project, formatted: dict[str, FormattedSource]
+) -> View:
     source = formatted.get(citation.key or "")
     entry = project.bibliography.sources.get(citation.key or "")
     return {
@@ -148,12 +164,16 @@ def citation_view(citation: Citation, project: Project, formatted: dict[str, For
         "unverifiable": bool(entry and entry.unverifiable),
         "short": source.short if source else None,
         "text": source.text if source else None,
-        "anchor": anchor("source", citation.key) if source else None,
+        "anchor": anchor("source", source.key) if source else None,
     }
 
 
 def source_view(
-    key: str, project: Project, graph: nx.DiGraph, formatted: dict[str, FormattedSource], by_source: dict[str, list[Finding]]
+    key: str,
+    project: Project,
+    graph: nx.DiGraph,
+    formatted: dict[str, FormattedSource],
+    by_source: dict[str, list[Finding]],
 ) -> View:
     source = formatted[key]
     entry = project.bibliography.sources[key]
@@ -171,7 +191,13 @@ def source_view(
         "unverifiable": entry.unverifiable,
         "note": entry.get("note"),
         "claims": [
-            {"id": c.id, "anchor": anchor("claim", c.id), "text": c.text, "document": r.document.path} for r, c in supported
+            {
+                "id": c.id,
+                "anchor": anchor("claim", c.id),
+                "text": c.text,
+                "document": r.document.path,
+            }
+            for r, c in supported
         ],
         "findings": [finding_view(f) for f in by_source.get(key, [])],
     }

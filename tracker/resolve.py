@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from tracker.model import Source, normalize_doi
 from tracker.references import ParsedReference
 
+# Words that carry no meaning for telling titles and journals apart.
 STOP_WORDS = frozenset(
-    "a an and as at by for from in into of on or the their its to with vs versus via use using"
-    " based study".split()
+    (
+        "a an and as at by for from in into of on or the their its to with"
+        " vs versus via use using based study"
+    ).split()
 )
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 LATEX = re.compile(r"\\[a-zA-Z]+\s*|[{}\\]")
@@ -86,7 +89,9 @@ class Resolver:
         )
         ranked = tuple((key, round(s[0], 3)) for s, key in scored[:3])
         if not scored or scored[0][0][0] < ACCEPT:
-            return Resolution(None, ranked[0][1] if ranked else 0.0, "unresolved", candidates=ranked)
+            return Resolution(
+                None, ranked[0][1] if ranked else 0.0, "unresolved", candidates=ranked
+            )
         (best, publisher), key = scored[0]
         if len(scored) > 1 and best - scored[1][0][0] < MARGIN:
             return Resolution(None, round(best, 3), "ambiguous", candidates=ranked)

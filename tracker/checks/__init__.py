@@ -10,7 +10,13 @@ from dataclasses import replace
 from types import ModuleType
 
 from tracker.checks.base import Audit
-from tracker.checks.bibliography import duplicate_key, missing_fields, suspicious_field, unparsable, unreadable
+from tracker.checks.bibliography import (
+    duplicate_key,
+    missing_fields,
+    suspicious_field,
+    unparsable,
+    unreadable,
+)
 from tracker.checks.citations import unknown_key, unresolved
 from tracker.checks.claims import uncited, vanished
 from tracker.checks.register import malformed

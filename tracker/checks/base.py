@@ -29,7 +29,9 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def at_claim(audit: Audit, register: Register, claim: Claim, check: str, severity: Severity, message: str) -> Finding:
+def at_claim(
+    audit: Audit, register: Register, claim: Claim, check: str, severity: Severity, message: str
+) -> Finding:
     """Locate a finding at the claim's place in its document (in its register if unknown)."""
     if claim.span.line < 1:
         return in_register(register, claim, check, severity, message)
@@ -38,12 +40,18 @@ def at_claim(audit: Audit, register: Register, claim: Claim, check: str, severit
     return Finding(check, severity, document, claim.span.line, col, message, claim_id=claim.id)
 
 
-def in_register(register: Register, claim: Claim, check: str, severity: Severity, message: str) -> Finding:
+def in_register(
+    register: Register, claim: Claim, check: str, severity: Severity, message: str
+) -> Finding:
     """Locate a finding at the claim's entry in its register file."""
-    return Finding(check, severity, register.path, max(claim.register_line, 1), 1, message, claim_id=claim.id)
+    return Finding(
+        check, severity, register.path, max(claim.register_line, 1), 1, message, claim_id=claim.id
+    )
 
 
-def at_source(audit: Audit, source: Source, check: str, severity: Severity, message: str) -> Finding:
+def at_source(
+    audit: Audit, source: Source, check: str, severity: Severity, message: str
+) -> Finding:
     """Locate a finding at the source's entry in the bibliography."""
     path = audit.project.bibliography.path
     return Finding(check, severity, path, source.line, 1, message, source_key=source.key)
@@ -54,5 +62,11 @@ def from_problems(problems: list, kind: str, check: str, severity: Severity) -> 
     for problem in problems:
         if problem.kind == kind:
             yield Finding(
-                check, severity, problem.path, problem.line, problem.col, problem.message, source_key=problem.key
+                check,
+                severity,
+                problem.path,
+                problem.line,
+                problem.col,
+                problem.message,
+                source_key=problem.key,
             )

@@ -150,7 +150,7 @@ def prose_block(lines: list[Line]) -> Block:
 
 
 def title_case(text: str) -> bool:
-    """Tell whether most content words are capitalised, as in a heading ("Benefits of X (A, B, etc.)")."""
+    """Tell whether most content words are capitalised, as in "Benefits of X (A, B, etc.)"."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= 3 and capitalised >= 0.8 * len(words)

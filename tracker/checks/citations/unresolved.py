@@ -18,9 +18,12 @@ def check(audit: Audit) -> Iterator[Finding]:
         for citation in claim.citations:
             if citation.key:
                 continue
-            named = f'"{excerpt(citation.reference)}"' if citation.reference else "no reference at all"
+            named = (
+                f'"{excerpt(citation.reference)}"' if citation.reference else "no reference at all"
+            )
             message = (
-                f"marker {citation.marker or '?'} points to {named}, which matches no entry of {bib} - "
+                f"marker {citation.marker or '?'} points to {named}, "
+                f"which matches no entry of {bib} - "
                 "add an entry for the work (or a placeholder with verification = {unverifiable})"
             )
             yield at_claim(audit, register, claim, ID, SEVERITY, message)

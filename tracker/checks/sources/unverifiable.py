@@ -20,7 +20,8 @@ def check(audit: Audit) -> Iterator[Finding]:
         claims = claims_supported_by(audit.graph, key)
         named = ", ".join(claims) if claims else "no claim"
         message = (
-            f'source "{key}" is unverifiable: no published work matches it; it is cited by {named} - '
+            f'source "{key}" is unverifiable: no published work matches it; '
+            f"it is cited by {named} - "
             "find the work the page meant, or treat these claims as uncited"
         )
         yield at_source(audit, source, ID, SEVERITY, message)
