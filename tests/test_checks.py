@@ -27,7 +27,10 @@ UNCITED_REGISTER = REGISTER.replace(
 # check id -> (projects that must trigger it, projects that must not); each project is the
 # base project of conftest with these files replaced.
 EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
-    "claims.uncited": ([{"claims/page.yaml": UNCITED_REGISTER}], [{}]),
+    "claims.uncited": (
+        [{"claims/page.yaml": UNCITED_REGISTER}],
+        [{}, {"claims/page.yaml": UNCITED_REGISTER + "    status: dismissed\n    note: a heading\n"}],
+    ),
     "claims.vanished": (
         [{"claims/page.yaml": REGISTER + "    status: vanished\n    vanished: '2026-01-01'\n"}],
         [{}],

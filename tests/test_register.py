@@ -17,6 +17,7 @@ from tracker.register import (
     KINDS,
     VERDICTS,
     RegisterError,
+    claim_to_dict,
     load_register,
     load_registers,
     merge_register,
@@ -94,7 +95,9 @@ def test_render_matches_the_documented_layout():
         ],
         Review("supported", "A. Reviewer", "2026-11-20", "free text"),
     )
-    document = DocumentInfo("Secretome vs. Exosomes: Differences", "content/sve.txt", "https://x.org/p")
+    document = DocumentInfo(
+        "Secretome vs. Exosomes: Differences", "content/sve.txt", "https://x.org/p"
+    )
     assert render_new_register(document, [claim]) == textwrap.dedent(
         """\
         # Claims register for content/sve.txt.
@@ -125,6 +128,17 @@ def test_render_matches_the_documented_layout():
     )
 
 
+def test_claim_to_dict_gives_plain_data_in_register_order():
+    assert claim_to_dict(dataclasses.replace(CLAIM_B, status="vanished")) == {
+        "id": "demo-bbb222",
+        "text": "Exosomes carry the repair signals. [2]",
+        "location": {"line": 5, "start": 80, "end": 118},
+        "kinds": ["mechanism"],
+        "citations": [{"key": None, "marker": "[2]", "ref": 2}],
+        "status": "vanished",
+    }
+
+
 def test_render_without_claims_is_a_valid_empty_register():
     text = render_new_register(DEMO, [])
     assert text.endswith("claims: []\n")
@@ -149,35 +163,47 @@ spans = st.builds(
     st.integers(0, 10**7),
     st.integers(0, 10**4),
 )
-citations = st.builds(
-    Citation,
-    key=st.none() | texts,
-    marker=optional_text,
-    ref=st.none() | st.integers(0, 10**4),
-    reference=st.none() | texts,
-    score=st.none() | st.floats(0, 1),
-    locator=optional_text,
-    quote=st.none() | texts,
-)
 reviews = st.builds(
-    Review, verdict=st.sampled_from(VERDICTS), by=optional_text, at=optional_text, note=st.none() | texts
+    Review,
+    verdict=st.sampled_from(VERDICTS),
+    by=optional_text,
+    at=optional_text,
+    note=st.none() | texts,
 )
-claims_strategy = st.builds(
-    Claim,
-    id=ids,
-    text=texts,
-    span=spans,
-    kinds=st.lists(st.sampled_from(KINDS), max_size=3),
-    citations=st.lists(citations, max_size=3),
-    review=st.none() | reviews,
-    status=st.sampled_from(["active", "vanished"]),
-)
-claim_lists = st.lists(claims_strategy, max_size=4, unique_by=lambda claim: claim.id)
+any_score = st.floats(0, 1)
+# What the resolver writes; a 17-digit mantissa may come back with other digits but the same value.
+real_score = st.integers(0, 1000).map(lambda n: n / 1000)
+
+
+def claim_lists(scores=any_score):
+    citations = st.builds(
+        Citation,
+        key=st.none() | texts,
+        marker=optional_text,
+        ref=st.none() | st.integers(0, 10**4),
+        reference=st.none() | texts,
+        score=st.none() | scores,
+        locator=optional_text,
+        quote=st.none() | texts,
+    )
+    claims = st.builds(
+        Claim,
+        id=ids,
+        text=texts,
+        span=spans,
+        kinds=st.lists(st.sampled_from(KINDS), max_size=3),
+        citations=st.lists(citations, max_size=3),
+        review=st.none() | reviews,
+        status=st.sampled_from(["active", "vanished"]),
+    )
+    return st.lists(claims, max_size=4, unique_by=lambda claim: claim.id)
+
+
 documents = st.builds(DocumentInfo, title=texts, path=texts, url=optional_text)
 
 
 @settings(max_examples=300, deadline=None)
-@given(documents, claim_lists)
+@given(documents, claim_lists())
 def test_render_then_load_gives_back_the_claims(document, claims):
     register = parse_register(render_new_register(document, claims), "claims/x.yaml")
     assert register.problems == []
@@ -186,7 +212,7 @@ def test_render_then_load_gives_back_the_claims(document, claims):
 
 
 @settings(max_examples=100, deadline=None)
-@given(claim_lists)
+@given(claim_lists())
 def test_merging_an_unchanged_extraction_returns_the_text_unchanged(claims):
     active = [dataclasses.replace(claim, status="active") for claim in claims]
     text = render_new_register(DEMO, active)
@@ -196,7 +222,7 @@ def test_merging_an_unchanged_extraction_returns_the_text_unchanged(claims):
 
 
 @settings(max_examples=100, deadline=None)
-@given(claim_lists, st.integers(1, 50))
+@given(claim_lists(real_score), st.integers(1, 50))
 def test_merging_moved_claims_gives_what_a_fresh_render_would(claims, shift):
     moved = [
         dataclasses.replace(
@@ -209,6 +235,26 @@ def test_merging_moved_claims_gives_what_a_fresh_render_would(claims, shift):
     result = merge_register(render_new_register(DEMO, claims), DEMO, moved, TODAY)
     assert result.text == render_new_register(DEMO, moved)
     assert result.updated == [claim.id for claim in claims]
+
+
+@settings(max_examples=100, deadline=None)
+@given(claim_lists(real_score), st.data())
+def test_merging_new_claims_gives_what_a_fresh_render_would(claims, data):
+    active = [dataclasses.replace(claim, status="active") for claim in claims]
+    kept = data.draw(st.lists(st.sampled_from(active), unique_by=id)) if active else []
+    earlier = [claim for claim in active if any(claim is other for other in kept)]
+    result = merge_register(render_new_register(DEMO, earlier), DEMO, active, TODAY)
+    assert result.text == render_new_register(DEMO, active)
+    assert result.added == [claim.id for claim in active if claim not in earlier]
+
+
+def test_a_rewrite_keeps_the_exact_value_of_a_long_score():
+    cited = dataclasses.replace(
+        CLAIM_C, citations=[Citation("k", "[1]", 1, score=8.696399877694934e-26)]
+    )
+    moved = dataclasses.replace(cited, span=Span(8, 121, 156))
+    result = merge_register(render_new_register(DEMO, [cited]), DEMO, [moved], TODAY)
+    assert loaded(result.text)["demo-ccc333"].citations[0].score == 8.696399877694934e-26
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,7 +342,8 @@ def test_a_null_key_is_filled_from_the_extraction():
     found = dataclasses.replace(CLAIM_B, citations=[Citation("jones2021exo", "[2]", 2, score=0.88)])
     result = merge([CLAIM_A, found, CLAIM_C])
     assert result.text == fixture_text().replace(
-        "{key: null, marker: '[2]', ref: 2}", "{key: jones2021exo, marker: '[2]', ref: 2, score: 0.88}"
+        "{key: null, marker: '[2]', ref: 2}",
+        "{key: jones2021exo, marker: '[2]', ref: 2, score: 0.88}",
     )
     assert result.filled == ["demo-bbb222"]
 
@@ -355,10 +402,26 @@ def test_text_follows_the_document_only_in_whitespace(text, kept):
 
 
 def test_a_claim_whose_id_changed_is_matched_by_its_text():
-    renamed = dataclasses.replace(CLAIM_C, id="demo-zzz999", text=" It is offered in clinics worldwide.")
+    renamed = dataclasses.replace(
+        CLAIM_C, id="demo-zzz999", text=" It is offered in clinics worldwide."
+    )
     result = merge([CLAIM_A, CLAIM_B, renamed])
     assert (result.added, result.vanished) == ([], [])
     assert "demo-ccc333" in loaded(result.text)
+
+
+def test_a_hand_added_claim_is_matched_by_text_and_gets_its_location():
+    text = render_new_register(DEMO, []).replace(
+        "claims: []\n",
+        "claims:\n  - id: mine   # added by hand\n    text: It is offered in clinics worldwide.\n",
+    )
+    result = merge_register(text, DEMO, [CLAIM_C], TODAY)
+    assert (result.added, result.updated) == ([], ["mine"])
+    assert result.text.endswith(
+        "  - id: mine   # added by hand\n"
+        "    text: It is offered in clinics worldwide.\n"
+        "    location: {line: 7, start: 120, end: 155}\n"
+    )
 
 
 def test_merge_updates_a_changed_document_title():
@@ -373,8 +436,18 @@ def test_merge_updates_a_changed_document_title():
     "extracted",
     [
         [CLAIM_A, CLAIM_C],
-        [CLAIM_NEW, CLAIM_A, CLAIM_B, CLAIM_C, dataclasses.replace(CLAIM_NEW, id="n2", text="Two.")],
-        [dataclasses.replace(CLAIM_B, citations=[Citation("k", "[2]", 2), Citation("j", "[9]", 9)])],
+        [
+            CLAIM_NEW,
+            CLAIM_A,
+            CLAIM_B,
+            CLAIM_C,
+            dataclasses.replace(CLAIM_NEW, id="n2", text="Two."),
+        ],
+        [
+            dataclasses.replace(
+                CLAIM_B, citations=[Citation("k", "[2]", 2), Citation("j", "[9]", 9)]
+            )
+        ],
     ],
     ids=["vanish", "add", "fill"],
 )
@@ -410,6 +483,11 @@ def test_merge_refuses_to_overwrite_a_broken_register(text, line):
     assert str(raised.value).startswith(f"claims/demo.yaml:{line}: ")
 
 
+def test_a_merge_error_names_the_conventional_register_path_by_default():
+    with pytest.raises(RegisterError, match=r"^claims/demo\.yaml:3: unreadable YAML: "):
+        merge_register("document: {}\nclaims: [\n", DEMO, [CLAIM_A], TODAY)
+
+
 # ---------------------------------------------------------------------------------------------
 # Loading
 
@@ -421,63 +499,44 @@ VALID = """\
 HEAD = "document:\n  title: T\n  path: content/t.txt\nclaims:\n"
 
 
+def ok_then(lines: str) -> str:
+    """Return a register whose valid claim "ok" (lines 5-7) is followed by lines."""
+    return HEAD + VALID + lines
+
+
+def case(name, text, line, col, says, ids=("ok",)):
+    return pytest.param(text, line, col, says, list(ids), id=name)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "col", "says", "ids"),
     [
-        (HEAD + VALID + "  - id: bad\n    text: [oops\n", 6, 20, "unreadable YAML", []),
-        (HEAD + VALID + "  - id: bad\n\ttext: x\n", 6, 1, "not tabs", []),
-        ("document:\n  title: T\n  path: p\n  title: U\nclaims: []\n", 4, 3, "duplicate key", []),
-        (HEAD.replace("claims:\n", "claims: {id: a}\n"), 4, 9, "not a list", []),
-        (HEAD + "  - text: No id here.\n" + VALID, 5, 5, "has no `id`", ["ok"]),
-        (HEAD + "  - id: [a]\n    text: x\n" + VALID, 5, 9, "has the id a list", ["ok"]),
-        (HEAD + "  - id: t\n" + VALID, 5, 5, 'claim "t" has no `text`', ["ok"]),
-        (HEAD + VALID + VALID, 8, 9, 'id "ok" is used twice', ["ok"]),
-        (HEAD + "  - just text\n" + VALID, 5, 5, "claim 1 is the text", ["ok"]),
-        (HEAD + VALID + "    kinds: [efficacy, hope]\n", 8, 27, 'unknown kind the text "hope"', ["ok"]),
-        (HEAD + VALID.replace("line: 2", "line: '2'"), 7, 23, "`line` is the text", ["ok"]),
-        (HEAD + VALID.replace("start: 0", "start: 20"), 7, 15, "0 <= start <= end", ["ok"]),
-        (HEAD + VALID + "    review: {verdict: maybe}\n", 8, 23, 'verdict is the text "maybe"', ["ok"]),
-        (HEAD + VALID + "    review:\n      by: me\n", 9, 7, "verdict is empty", ["ok"]),
-        (HEAD + VALID + "    status: gone\n", 8, 13, "status is", ["ok"]),
-        (HEAD + VALID + "    citations: [{key: a, ref: two}]\n", 8, 29, "`ref` is the text", ["ok"]),
-        (HEAD + VALID + "    citations: [{key: a, score: yes}]\n", 8, 31, "`score` is the text", ["ok"]),
-        (HEAD + VALID + "    citations: [{marker: '[1]'}]\n", 8, 17, "has no `key`", ["ok"]),
-        (HEAD + VALID + "    citations: [k1]\n", 8, 17, "citation 1 is the text", ["ok"]),
-        (HEAD + VALID + "    citations: {key: a}\n", 8, 16, "`citations` is a mapping", ["ok"]),
-        (HEAD + VALID + "    citations:\n      - locator: 5\n        key: a\n", 9, 18, "`locator`", ["ok"]),
-        (HEAD.replace("  title: T\n", "") + VALID, 1, 1, "document has no `title`", ["ok"]),
-        ("claims:\n" + VALID, 1, 1, "no `document`", ["ok"]),
-        (HEAD.replace("claims:\n", ""), 1, 1, "no `claims`", []),
-        ("", 1, 1, "empty", []),
-        ("- a list\n", 1, 1, "not a mapping", []),
-    ],
-    ids=[
-        "syntax-error",
-        "tab-indentation",
-        "duplicate-key",
-        "claims-not-a-list",
-        "claim-without-id",
-        "id-not-text",
-        "claim-without-text",
-        "duplicate-id",
-        "claim-not-a-mapping",
-        "unknown-kind",
-        "string-line",
-        "start-after-end",
-        "unknown-verdict",
-        "review-without-verdict",
-        "unknown-status",
-        "ref-not-a-number",
-        "score-a-boolean",
-        "citation-without-key",
-        "citation-not-a-mapping",
-        "citations-not-a-list",
-        "locator-a-number",
-        "document-without-title",
-        "no-document",
-        "no-claims",
-        "empty-file",
-        "top-level-list",
+        case("syntax", ok_then("  - id: bad\n    text: a: b\n"), 9, 12, "unreadable YAML", []),
+        case("tab-indent", ok_then("  - id: bad\n\ttext: x\n"), 9, 1, "not tabs", []),
+        case("duplicate-key", HEAD + "  - id: a\n    id: b\n", 6, 5, "duplicate key", []),
+        case("claims-a-map", HEAD.replace("claims:", "claims: {id: a}"), 4, 9, "not a list", []),
+        case("no-id", HEAD + "  - text: No id.\n" + VALID, 5, 5, "has no `id`"),
+        case("id-a-list", HEAD + "  - id: [a]\n" + VALID, 5, 9, "id a list"),
+        case("no-text", HEAD + "  - id: t\n" + VALID, 5, 5, 'claim "t" has no `text`'),
+        case("duplicate-id", ok_then(VALID), 8, 9, 'id "ok" is used twice'),
+        case("claim-a-text", HEAD + "  - just text\n" + VALID, 5, 5, "claim 1 is the text"),
+        case("string-line", HEAD + VALID.replace("line: 2", "line: '2'"), 7, 22, "`line` is"),
+        case("start-after-end", HEAD + VALID.replace("start: 0", "start: 20"), 7, 15, "<= end"),
+        case("unknown-kind", ok_then("    kinds: [efficacy, hope]\n"), 8, 23, '"hope"'),
+        case("unknown-status", ok_then("    status: gone\n"), 8, 13, '"gone"'),
+        case("unknown-verdict", ok_then("    review: {verdict: maybe}\n"), 8, 23, '"maybe"'),
+        case("no-verdict", ok_then("    review:\n      by: me\n"), 9, 7, "verdict is empty"),
+        case("citations-a-map", ok_then("    citations: {key: a}\n"), 8, 16, "a mapping"),
+        case("citation-a-text", ok_then("    citations: [k1]\n"), 8, 17, "citation 1 is"),
+        case("no-key", ok_then("    citations: [{ref: 1}]\n"), 8, 17, "no `key`"),
+        case("ref-a-text", ok_then("    citations: [{key: a, ref: two}]\n"), 8, 31, '"two"'),
+        case("score-a-bool", ok_then("    citations: [{key: a, score: true}]\n"), 8, 33, "boolean"),
+        case("locator-a-number", ok_then("    citations: [{key: a, locator: 5}]\n"), 8, 35, "is 5"),
+        case("no-title", HEAD.replace("  title: T\n", "") + VALID, 2, 3, "no `title`"),
+        case("no-document", "claims:\n" + VALID, 1, 1, "no `document`"),
+        case("no-claims", HEAD.replace("claims:\n", ""), 1, 1, "no `claims`", []),
+        case("empty-file", "", 1, 1, "empty", []),
+        case("top-level-list", "- a list\n", 1, 1, "not a mapping", []),
     ],
 )
 def test_malformed_registers_become_problems(text, line, col, says, ids):
@@ -496,7 +555,7 @@ def test_malformed_registers_become_problems(text, line, col, says, ids):
 
 
 def test_a_claim_with_a_bad_field_is_kept_without_it():
-    text = HEAD + VALID + "    kinds: [efficacy, hope]\n    review: {verdict: maybe}\n"
+    text = ok_then("    kinds: [efficacy, hope]\n    review: {verdict: maybe}\n")
     register = parse_register(text, "claims/t.yaml")
     (claim,) = register.claims
     assert (claim.kinds, claim.review, claim.span) == (["efficacy"], None, Span(2, 0, 14))
@@ -509,14 +568,14 @@ def test_register_lines_point_at_each_claim():
 
 
 def test_unknown_fields_and_unquoted_dates_are_accepted():
-    text = HEAD + VALID + "    x-mine: {any: thing}\n    review: {verdict: partial, at: 2026-11-20}\n"
+    text = ok_then("    x-mine: {any: thing}\n    review: {verdict: partial, at: 2026-11-20}\n")
     register = parse_register(text, "claims/t.yaml")
     assert register.problems == []
     assert register.claims[0].review == Review("partial", at="2026-11-20")
 
 
 def test_an_impossible_date_is_read_as_text():
-    text = HEAD + VALID + "    review: {verdict: partial, at: 2026-13-45}\n"
+    text = ok_then("    review: {verdict: partial, at: 2026-13-45}\n")
     register = parse_register(text, "claims/t.yaml")
     assert register.problems == []
     assert register.claims[0].review == Review("partial", at="2026-13-45")

@@ -92,16 +92,16 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
 
     Example: tracker extract content/secretome-vs-exosomes.txt --format json
     """
-    from tracker.config import ProjectError, find_root
+    from tracker.config import ProjectError, find_root, load_config
     from tracker.extract import extract as extract_document
     from tracker.outputs import extraction_dict, extraction_text
-    from tracker.project import load_project
+    from tracker.project import open_bibliography
 
     root = find_root(project_dir or Path.cwd())
     if root is None and write:
         raise ProjectError("--write needs a claims project - run inside one or pass -C FOLDER")
-    project = load_project(root) if root else None
-    sources = project.bibliography.sources if project else {}
+    config = load_config(root) if root else None
+    sources = open_bibliography(config).sources if config else {}
     results = [extract_document(d, sources, root) for d in documents]
     if fmt == "json":
         payload: Any = [extraction_dict(r, sources) for r in results]
@@ -111,9 +111,9 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
     else:
         for result in results:
             click.echo(extraction_text(result, sources), nl=False)
-    if write and project:
+    if write and config:
         for result in results:
-            write_register(project.config.path("claims"), result)
+            write_register(config.path("claims"), result)
 
 
 def write_register(folder: Path, result: Any) -> None:
@@ -121,8 +121,10 @@ def write_register(folder: Path, result: Any) -> None:
     from tracker.register import merge_register, write_atomic
 
     path = folder / f"{Path(result.document.path).stem}.yaml"
-    existing = path.read_text(encoding="utf-8") if path.exists() else None
-    merged = merge_register(existing, result.document, result.claims, today())
+    existing = path.read_text(encoding="utf-8-sig") if path.exists() else None
+    merged = merge_register(
+        existing, result.document, result.claims, today(), display_path=str(path)
+    )
     if merged.text != existing:
         write_atomic(path, merged.text)
     click.echo(

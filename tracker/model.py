@@ -95,7 +95,8 @@ class Claim:
 
     @property
     def active(self) -> bool:
-        return self.status != "vanished"
+        """False for a claim gone from its document or dismissed by a reviewer."""
+        return self.status == "active"
 
     @property
     def cited_keys(self) -> list[str]:

@@ -73,17 +73,21 @@ def open_project(start: Path | None = None) -> Project:
     return load_project(root)
 
 
+def open_bibliography(config: Config) -> Bibliography:
+    """Load the project's bibliography; a project without one cannot be used."""
+    path = config.path("bibliography")
+    try:
+        return load_bibliography(path, config.bibliography)
+    except FileNotFoundError as err:
+        raise ProjectError(
+            f"{path}: bibliography not found - create it or set 'bibliography' in [tool.tracker]"
+        ) from err
+
+
 def load_project(root: Path) -> Project:
     """Load the project whose root folder is given."""
     config = load_config(root)
-    bib_path = config.path("bibliography")
-    try:
-        bibliography = load_bibliography(bib_path, config.bibliography)
-    except FileNotFoundError as err:
-        raise ProjectError(
-            f"{bib_path}: bibliography not found - "
-            "create it or set 'bibliography' in [tool.tracker]"
-        ) from err
+    bibliography = open_bibliography(config)
     claims_dir = config.path("claims")
     registers = load_registers(claims_dir, root) if claims_dir.is_dir() else []
     return Project(config, bibliography, registers)

@@ -7,6 +7,7 @@ in place (ruamel round trip), so comments, key order, quoting and unknown fields
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import io
 import os
@@ -14,14 +15,15 @@ import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.tokens import CommentToken
 
 from tracker.model import Citation, Claim, DocumentInfo, Problem, Register, Review, Span
@@ -38,7 +40,8 @@ KINDS = (
     "background",
 )
 VERDICTS = ("supported", "partial", "unsupported", "contradicted", "needs-review")
-STATUSES = ("active", "vanished")
+# dismissed: a reviewer decided the unit is no claim (a `note` says why); extraction keeps it so.
+STATUSES = ("active", "vanished", "dismissed")
 PROBLEM_KIND = "malformed-register"
 LOCATION_FIELDS = ("line", "start", "end")
 HEADER = (
@@ -56,7 +59,6 @@ CITATION_FIELDS = {
     "locator": "text",
     "quote": "text",
 }
-# A citation with nothing beyond these fields fits on one line; anything a person adds doesn't.
 FLOW_CITATION_FIELDS = frozenset({"key", "marker", "ref", "score"})
 
 
@@ -84,6 +86,7 @@ class MergeResult:
 
     @property
     def changed(self) -> bool:
+        """Whether the text differs from the register as it was read."""
         return self.text != self.previous
 
 
@@ -92,20 +95,32 @@ class MergeResult:
 
 
 class _Representer(RoundTripRepresenter):
-    """Write null as `null`: an empty value reads like a field someone forgot to fill."""
+    """Write values so that they read back exactly, and null as `null`."""
 
     def represent_none(self, data: Any) -> Any:
+        # An empty value reads like a field someone forgot to fill.
         return self.represent_scalar("tag:yaml.org,2002:null", "null")
-
 
     def represent_str(self, data: str) -> Any:
         if any(char in "\x85\u2028\u2029" for char in data):
             # ruamel would write these raw inside single quotes, where they read back as breaks.
             return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        if data[:1] in ("?", ":"):
+            # ruamel leaves `?x` and `: x` unquoted inside {...} and [...], and cannot read them.
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
         return super().represent_str(data)
+
+    def represent_scalar_float(self, data: Any) -> Any:
+        node = super().represent_scalar_float(data)
+        with contextlib.suppress(ValueError):
+            if float(node.value.replace("_", "")) == data:
+                return node
+        # ruamel keeps a float's written digits but can lose the last one of a long mantissa.
+        return self.represent_float(float(data))
 
 
 _Representer.add_representer(type(None), _Representer.represent_none)
+_Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
 _Representer.add_representer(str, _Representer.represent_str)
 
 
@@ -175,9 +190,15 @@ def _error_position(error: Exception, text: str) -> tuple[int, int]:
 
 
 def _error_message(error: Exception) -> str:
-    problem = getattr(error, "problem", None)
-    if not problem:
-        problem = f"a value cannot be read ({type(error).__name__}: {error})"
+    first_line = (str(error).splitlines() or [""])[0]
+    if isinstance(error, YAMLError):
+        problem = getattr(error, "problem", None) or first_line
+    else:
+        problem = f"a value cannot be read ({type(error).__name__}: {first_line})"
+    context, mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and mark is not None:
+        # The problem is often found far below its cause, e.g. an unclosed [ at the file's end.
+        problem = f"{problem} {context} from line {mark.line + 1}"
     hint = "indent with spaces, not tabs" if "\\t" in problem else "fix the YAML by hand"
     return f"unreadable YAML: {problem} - {hint}; nothing in this register was read"
 
@@ -246,8 +267,8 @@ def _describe(value: Any) -> str:
     return f"{value!r}"
 
 
-def _position(node: Any, key: Any = None, *, of_key: bool = False) -> tuple[int, int]:
-    """Return the 0-based line and column of a node, or of one of its keys, values or items."""
+def _position(node: Any, key: Any = None) -> tuple[int, int]:
+    """Return the 0-based line and column of a node, or of one of its values or items."""
     lc = getattr(node, "lc", None)
     if lc is None or lc.line is None:
         return 0, 0
@@ -256,7 +277,7 @@ def _position(node: Any, key: Any = None, *, of_key: bool = False) -> tuple[int,
         if isinstance(node, CommentedSeq) and key is not None:
             found = lc.item(key)
         elif key is not None and key in node:
-            found = lc.key(key) if of_key else lc.value(key)
+            found = lc.value(key)
     return found if found else (lc.line, lc.col)
 
 
@@ -282,6 +303,9 @@ def _as_number(value: Any) -> float | None:
         return float(value)
     return None
 
+
+# The location is the machine's; a merge rewrites it.
+_RESTORE = "rerun `tracker extract --write` to restore it"
 
 _TYPES: dict[str, tuple[Any, str, str]] = {
     "text": (_as_text, "text", "put the value in quotes"),
@@ -406,7 +430,7 @@ class _Reader:
         if node is None:
             return Span(0, 0, 0)
         if not isinstance(node, CommentedMap):
-            message = f"{owner}: `location` is {_describe(node)} - write {{line: 1, start: 0}}"
+            message = f"{owner}: `location` is {_describe(node)}, not a mapping - {_RESTORE}"
             self.report(_position(item, "location"), message, cid)
             return Span(0, 0, 0)
         reported = len(self.problems)
@@ -414,7 +438,7 @@ class _Reader:
         if line is None or start is None or end is None or line < 1 or not 0 <= start <= end:
             if len(self.problems) == reported:  # a wrong type was reported already
                 message = f"{owner}: `location` needs line >= 1 and 0 <= start <= end"
-                self.report(_position(item, "location"), message + " - rerun extract", cid)
+                self.report(_position(item, "location"), f"{message} - {_RESTORE}", cid)
             return Span(0, 0, 0)
         return Span(line, start, end)
 
@@ -479,7 +503,7 @@ class _Reader:
         status = item.get("status")
         if status is None or status in STATUSES:
             return str(status or "active")
-        message = f"{owner}: status is {_describe(status)} - use `vanished` or remove the line"
+        message = f"{owner}: status is {_describe(status)} - use `dismissed` (with a note), `vanished`, or remove the line"
         self.report(_position(item, "status"), message, cid)
         return "active"
 
@@ -510,16 +534,40 @@ def document_to_node(document: DocumentInfo) -> CommentedMap:
     return node
 
 
-def claim_to_node(claim: Claim) -> CommentedMap:
-    """Return a claim as a register item, in the documented key order and layout."""
-    node = CommentedMap(id=claim.id, text=claim.text)
-    node["location"] = _location_node(claim.span)
-    node["kinds"] = _flow_seq(claim.kinds)
-    node["citations"] = CommentedSeq(citation_to_node(c) for c in claim.citations)
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """Return a claim as plain data, with the register's field names in its order."""
+    data: dict[str, Any] = {
+        "id": claim.id,
+        "text": claim.text,
+        "location": {"line": claim.span.line, "start": claim.span.start, "end": claim.span.end},
+        "kinds": list(claim.kinds),
+        "citations": [citation_to_dict(citation) for citation in claim.citations],
+    }
     if claim.review is not None:
-        node["review"] = review_to_node(claim.review)
+        data["review"] = _without_none(dataclasses.asdict(claim.review))
     if claim.status != "active":
-        node["status"] = claim.status
+        data["status"] = claim.status
+    return data
+
+
+def citation_to_dict(citation: Citation) -> dict[str, Any]:
+    """Return a citation as plain data; `key` is always there, other fields only when set."""
+    return {"key": citation.key, **_without_none(dataclasses.asdict(citation))}
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def claim_to_node(claim: Claim) -> CommentedMap:
+    """Return a claim as a register item, laid out as the register format shows it."""
+    data = claim_to_dict(claim)
+    node = CommentedMap(data)
+    node["location"] = _flow_map(**data["location"])
+    node["kinds"] = _flow_seq(data["kinds"])
+    node["citations"] = CommentedSeq(_citation_node(c) for c in data["citations"])
+    if "review" in data:
+        node["review"] = CommentedMap(data["review"])
     return node
 
 
@@ -527,25 +575,11 @@ def _location_node(span: Span) -> CommentedMap:
     return _flow_map(line=span.line, start=span.start, end=span.end)
 
 
-def citation_to_node(citation: Citation) -> CommentedMap:
-    """Return a citation mapping: on one line when it is only the machine's link, else a block."""
-    node = CommentedMap(key=citation.key)
-    for name in list(CITATION_FIELDS)[1:]:
-        value = getattr(citation, name)
-        if value is not None:
-            node[name] = value
-    if set(node) <= FLOW_CITATION_FIELDS:
+def _citation_node(data: dict[str, Any]) -> CommentedMap:
+    node = CommentedMap(data)
+    # Only the machine's own link fits on one line; a person's locator or quote gets room.
+    if set(data) <= FLOW_CITATION_FIELDS:
         node.fa.set_flow_style()
-    return node
-
-
-def review_to_node(review: Review) -> CommentedMap:
-    """Return the `review` mapping of a claim, without the fields left empty."""
-    node = CommentedMap(verdict=review.verdict)
-    for name in ("by", "at", "note"):
-        value = getattr(review, name)
-        if value is not None:
-            node[name] = value
     return node
 
 
@@ -646,12 +680,14 @@ def merge_register(
     claims: list[Claim],
     today: str,
     *,
-    display_path: str = "register",
+    display_path: str | None = None,
 ) -> MergeResult:
     """Merge extracted claims into a register's text, keeping everything a person wrote."""
     if existing_text is None or not existing_text.strip():
         text = render_new_register(document, claims)
         return MergeResult(text, added=[c.id for c in claims], previous=existing_text)
+    if display_path is None:
+        display_path = f"claims/{PurePosixPath(document.path).stem}.yaml"
     root = _load_for_merge(existing_text, display_path)
     merge = _Merge(today, MergeResult(existing_text, previous=existing_text))
     _normalize_tails(root)
@@ -700,7 +736,8 @@ def _merge_document(root: CommentedMap, document: DocumentInfo, merge: _Merge) -
 
 
 def _merge_claims(seq: CommentedSeq, claims: list[Claim], merge: _Merge) -> None:
-    matches = _match(seq, claims)
+    before = _identified(seq)
+    matches = _match(before, claims)
     anchor = -1
     for index, claim in enumerate(claims):
         item = matches.get(index)
@@ -712,7 +749,7 @@ def _merge_claims(seq: CommentedSeq, claims: list[Claim], merge: _Merge) -> None
             anchor = next(i for i, other in enumerate(seq) if other is item)
             _merge_claim(item, claim, merge)
     matched = {id(item) for item in matches.values()}
-    for item in _identified(seq):
+    for item in before:
         if id(item) not in matched:
             _vanish(item, merge)
 
@@ -722,9 +759,8 @@ def _identified(seq: CommentedSeq) -> list[CommentedMap]:
     return [item for item in _mappings(seq) if isinstance(item.get("id"), str)]
 
 
-def _match(seq: CommentedSeq, claims: list[Claim]) -> dict[int, CommentedMap]:
+def _match(items: list[CommentedMap], claims: list[Claim]) -> dict[int, CommentedMap]:
     """Pair extracted claims (by index) with register items: by id first, then by text."""
-    items = _identified(seq)
     by_id: dict[str, CommentedMap] = {}
     by_text: dict[str | None, CommentedMap] = {}
     for item in reversed(items):  # reversed, so the first of any duplicates wins
@@ -819,7 +855,7 @@ def _append_citation(node: CommentedSeq, citation: Citation) -> None:
     if not node:
         # An empty list is written `[]`; a flow list would force its new items onto one line.
         node.fa.set_block_style()
-    node.append(citation_to_node(citation))
+    node.append(_citation_node(citation_to_dict(citation)))
 
 
 def _fill_key(same_marker: list[CommentedMap], citation: Citation) -> bool:

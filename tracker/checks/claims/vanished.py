@@ -14,7 +14,7 @@ SUMMARY = "a registered claim is no longer in its document"
 
 def check(audit: Audit) -> Iterator[Finding]:
     for register, claim in audit.project.claims(include_vanished=True):
-        if claim.active:
+        if claim.status != "vanished":
             continue
         message = (
             f'claim {claim.id} "{excerpt(claim.text)}" is no longer in {register.document.path} - '
