@@ -29,7 +29,10 @@ UNCITED_REGISTER = REGISTER.replace(
 EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
     "claims.uncited": (
         [{"claims/page.yaml": UNCITED_REGISTER}],
-        [{}, {"claims/page.yaml": UNCITED_REGISTER + "    status: dismissed\n    note: a heading\n"}],
+        [
+            {},
+            {"claims/page.yaml": UNCITED_REGISTER + "    status: dismissed\n    note: a heading\n"},
+        ],
     ),
     "claims.vanished": (
         [{"claims/page.yaml": REGISTER + "    status: vanished\n    vanished: '2026-01-01'\n"}],

@@ -43,7 +43,9 @@ def test_find_root_from_a_subfolder(tmp_path: Path, files: dict[str, str], found
         ({"source": "off"}, "sources.unused", Severity.WARNING),
     ],
 )
-def test_most_specific_prefix_wins(tmp_path: Path, settings: dict, check: str, level: Severity | None) -> None:
+def test_most_specific_prefix_wins(
+    tmp_path: Path, settings: dict, check: str, level: Severity | None
+) -> None:
     lines = "".join(f'"{k}" = "{v}"\n' for k, v in settings.items())
     (tmp_path / "tracker.toml").write_text(f'claims = "regs"\n[checks]\n{lines}')
     config = load_config(tmp_path)

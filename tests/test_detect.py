@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.detect import KINDS, classify
+from tracker.detect import classify
+from tracker.model import KINDS
 
 CLAIMS = [
     ("Secretome therapy accelerates wound healing.", "efficacy"),

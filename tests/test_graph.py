@@ -26,7 +26,10 @@ from .conftest import BIB, REGISTER, write_project
 SECOND = BIB.replace("smith2020trial", "lee2021cohort").replace("10.1000/test.1", "10.1000/test.2")
 UNUSED = "@misc{idle2019,\n  title = {Idle},\n  year = {2019}\n}\n"
 TWO_CLAIMS = (
-    REGISTER.replace("      - {key: smith2020trial, marker: '[1]', ref: 1}\n", "      - {key: smith2020trial}\n      - {key: lee2021cohort}\n")
+    REGISTER.replace(
+        "      - {key: smith2020trial, marker: '[1]', ref: 1}\n",
+        "      - {key: smith2020trial}\n      - {key: lee2021cohort}\n",
+    )
     + "  - id: p-000002\n    text: Zinc is a metal.\n    location: {line: 3, start: 40, end: 56}\n    kinds: [background]\n    citations: []\n"
     + "  - id: p-000003\n    text: Gone.\n    location: {line: 5, start: 60, end: 65}\n    citations: [{key: idle2019}]\n    status: vanished\n"
 )
@@ -34,7 +37,9 @@ TWO_CLAIMS = (
 
 @pytest.fixture
 def graph(tmp_path: Path) -> nx.DiGraph:
-    write_project(tmp_path, {"references.bib": BIB + SECOND + UNUSED, "claims/page.yaml": TWO_CLAIMS})
+    write_project(
+        tmp_path, {"references.bib": BIB + SECOND + UNUSED, "claims/page.yaml": TWO_CLAIMS}
+    )
     return build_graph(load_project(tmp_path))
 
 

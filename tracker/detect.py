@@ -14,17 +14,8 @@ from importlib import resources
 
 from ruamel.yaml import YAML
 
-KINDS = (
-    "efficacy",
-    "safety",
-    "mechanism",
-    "comparative",
-    "quantitative",
-    "composition",
-    "evidence-appeal",
-    "regulatory",
-    "background",
-)
+from tracker.model import KINDS
+
 TRAILING_MARKERS = re.compile(r"(?:\s*\[\d[\d,\s\-–—]*\])+\s*$")
 SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
 MIN_WORDS_WITHOUT_STOP = 8

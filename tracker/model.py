@@ -8,6 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# The kinds of claim reviewers tell apart (docs/claims.md says what each means).
+KINDS = (
+    "efficacy",
+    "safety",
+    "mechanism",
+    "comparative",
+    "quantitative",
+    "composition",
+    "evidence-appeal",
+    "regulatory",
+    "background",
+)
+
 
 class Severity(StrEnum):
     """How bad a finding is; only errors fail a run by default."""

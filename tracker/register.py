@@ -26,19 +26,8 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.tokens import CommentToken
 
-from tracker.model import Citation, Claim, DocumentInfo, Problem, Register, Review, Span
+from tracker.model import KINDS, Citation, Claim, DocumentInfo, Problem, Register, Review, Span
 
-KINDS = (
-    "efficacy",
-    "safety",
-    "mechanism",
-    "comparative",
-    "quantitative",
-    "composition",
-    "evidence-appeal",
-    "regulatory",
-    "background",
-)
 VERDICTS = ("supported", "partial", "unsupported", "contradicted", "needs-review")
 # dismissed: a reviewer decided the unit is no claim (a `note` says why); extraction keeps it so.
 STATUSES = ("active", "vanished", "dismissed")
@@ -503,7 +492,10 @@ class _Reader:
         status = item.get("status")
         if status is None or status in STATUSES:
             return str(status or "active")
-        message = f"{owner}: status is {_describe(status)} - use `dismissed` (with a note), `vanished`, or remove the line"
+        message = (
+            f"{owner}: status is {_describe(status)} - "
+            "use `dismissed` (with a note), `vanished`, or remove the line"
+        )
         self.report(_position(item, "status"), message, cid)
         return "active"
 

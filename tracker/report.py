@@ -12,10 +12,9 @@ from typing import Any
 
 import networkx as nx
 
-from tracker.detect import KINDS
 from tracker.formatting import FormattedSource, format_sources
 from tracker.graph import claims_supported_by
-from tracker.model import Citation, Claim, Finding, Register, Severity
+from tracker.model import KINDS, Citation, Claim, Finding, Register, Severity
 from tracker.project import Project
 from tracker.render import render
 
