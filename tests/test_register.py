@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.model import Citation, Claim, DocumentInfo, Review, Span
+from tracker.atomic import write_atomic
+from tracker.model import KINDS, Citation, Claim, DocumentInfo, Review, Span
 from tracker.register import (
-    KINDS,
     VERDICTS,
     RegisterError,
     claim_to_dict,
@@ -23,7 +23,6 @@ from tracker.register import (
     merge_register,
     parse_register,
     render_new_register,
-    write_atomic,
 )
 
 DATA = Path(__file__).parent / "data" / "registers"

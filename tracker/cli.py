@@ -118,7 +118,8 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
 
 def write_register(folder: Path, result: Any) -> None:
     """Merge one extraction into its register file and say what changed."""
-    from tracker.register import merge_register, write_atomic
+    from tracker.atomic import write_atomic
+    from tracker.register import merge_register
 
     path = folder / f"{Path(result.document.path).stem}.yaml"
     existing = path.read_text(encoding="utf-8-sig") if path.exists() else None
@@ -243,7 +244,7 @@ def graph(fmt: str, output: Path | None, project_dir: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from tracker.register import write_atomic
+        from tracker.atomic import write_atomic
 
         write_atomic(output, text)
 

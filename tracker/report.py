@@ -214,7 +214,7 @@ def anchor(kind: str, name: str) -> str:
 
 def write_reports(view: View, folder: Path) -> list[Path]:
     """Render the HTML and Markdown reports into folder and return their paths."""
-    from tracker.register import write_atomic
+    from tracker.atomic import write_atomic
 
     written = []
     for fmt, name in REPORT_FILES.items():
