@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.readers.plain import read_plain
 from tracker.references import ParsedReference, find_reference_list, parse_reference
@@ -97,3 +99,29 @@ def test_numbered_entries_keep_their_numbers() -> None:
 
 def test_no_reference_list() -> None:
     assert find_reference_list(read_plain(Path("x.txt"), "Just prose. Nothing cited.\n")) is None
+
+
+@given(st.text())
+def test_parse_reference_never_fails(text: str) -> None:
+    parsed = parse_reference(text)
+    assert parsed.year is None or parsed.year in text
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "References\n",
+                "Source: A – B (2020)\n",
+                "1. X. Y. Z. 2021.\n",
+                "\n",
+                "[2] Q 1999\n",
+                "text\n",
+            ]
+        )
+    ).map("".join)
+)
+def test_reference_lists_never_fail_and_stay_in_the_text(text: str) -> None:
+    found = find_reference_list(read_plain(Path("x.txt"), text))
+    for entry in found.entries if found else ():
+        assert 0 <= entry.start <= entry.end <= len(text) and entry.number >= 1
