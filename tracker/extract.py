@@ -1,7 +1,8 @@
 """Extract the claims of one document: units, claim decisions, markers, reference list and the
 bibliography entries its references resolve to.
 
-The result feeds `tracker extract` (text or JSON) and the claims register (`--write`).
+The result feeds `tracker extract` (text or JSON), the writers' check and the claims
+register (`--write`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.detect import Decision, classify
-from tracker.markers import find_markers
+from tracker.markers import Marker, find_markers
 from tracker.model import Citation, Claim, DocumentInfo, Problem, Source, Span
 from tracker.readers import DocumentText, read_document
-from tracker.references import ReferenceEntry, ReferenceList, find_reference_list
+from tracker.references import ParsedReference, ReferenceEntry, ReferenceList, find_reference_list
 from tracker.resolve import Resolution, Resolver
 from tracker.segment import Unit, units_of
 
@@ -34,10 +35,11 @@ class DecidedUnit:
 
 @dataclass(frozen=True)
 class ResolvedReference:
-    """An entry of the document's reference list and the bibliography entry it resolved to."""
+    """An entry of the document's references and the bibliography entry it resolved to."""
 
     entry: ReferenceEntry
     resolution: Resolution
+    label: str | None = None
 
 
 @dataclass
@@ -57,18 +59,12 @@ def extract(
 ) -> Extraction:
     """Read a document and extract its claims, resolving references against sources."""
     doc = read_document(path)
-    shown = display_path(path, root)
-    reflist = find_reference_list(doc)
-    resolver = Resolver(sources or {})
-    resolved = (
-        [ResolvedReference(e, resolver.resolve(e.parsed)) for e in reflist.entries]
-        if reflist
-        else []
-    )
-    decided = decide_units(doc, reflist)
-    claims, problems = build_claims(doc, decided, resolved, reflist, shown)
-    info = DocumentInfo(title=doc.title.strip(), path=shown)
-    return Extraction(info, doc, claims, decided, resolved, problems)
+    citer = Citer(doc, display_path(path, root), find_reference_list(doc), Resolver(sources or {}))
+    decided = decide_units(doc, citer.reflist)
+    claims = build_claims(doc, decided, citer)
+    info = DocumentInfo(title=doc.title.strip(), path=citer.shown)
+    notes = [Problem("reader-note", citer.shown, 1, note) for note in doc.notes]
+    return Extraction(info, doc, claims, decided, citer.references(), notes + citer.problems)
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -87,24 +83,17 @@ def decide_units(doc: DocumentText, reflist: ReferenceList | None) -> list[Decid
     decided = []
     for unit in units_of(doc):
         text = doc.text[unit.start : unit.end]
-        decision = classify(text, unit.kind, in_references=unit.start >= references_start)
+        in_references = unit.start >= references_start or unit.kind == "footnote"
+        decision = classify(text, unit.kind, in_references=in_references)
         decided.append(DecidedUnit(unit, text, decision))
     return decided
 
 
-def build_claims(
-    doc: DocumentText,
-    decided: list[DecidedUnit],
-    resolved: list[ResolvedReference],
-    reflist: ReferenceList | None,
-    shown: str,
-) -> tuple[list[Claim], list[Problem]]:
+def build_claims(doc: DocumentText, decided: list[DecidedUnit], citer: Citer) -> list[Claim]:
     """Turn the units decided to be claims into claims with ids and citations."""
-    by_number = {r.entry.number: r for r in resolved}
     prefix = id_prefix(doc.path)
     seen: Counter[str] = Counter()
     claims: list[Claim] = []
-    problems: list[Problem] = []
     for item in decided:
         if not item.decision.is_claim:
             continue
@@ -112,66 +101,123 @@ def build_claims(
         seen[digest] += 1
         claim_id = f"{prefix}-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
         span = Span(doc.line_of(item.unit.start), item.unit.start, item.unit.end)
-        citations = cite(doc, item, by_number, reflist, shown, problems)
-        claims.append(
-            Claim(
-                claim_id,
-                item.text,
-                span,
-                list(item.decision.kinds),
-                citations,
-                reasons=list(item.decision.reasons),
+        citations = citer.cite(item.text, item.unit.start)
+        kinds, reasons = list(item.decision.kinds), list(item.decision.reasons)
+        claims.append(Claim(claim_id, item.text, span, kinds, citations, reasons=reasons))
+    return claims
+
+
+@dataclass
+class Citer:
+    """Turns the markers of a claim into citations, resolving each reference only once."""
+
+    doc: DocumentText
+    shown: str
+    reflist: ReferenceList | None
+    resolver: Resolver
+    problems: list[Problem] = field(default_factory=list)
+    _resolved: dict[int, Resolution] = field(default_factory=dict)
+
+    def references(self) -> list[ResolvedReference]:
+        """Return every entry of the document's references with its resolution."""
+        if self.reflist is None:
+            return []
+        listed = [ResolvedReference(e, self.resolution(e)) for e in self.reflist.entries]
+        notes = [
+            ResolvedReference(e, self.resolution(e), label) for label, e in self.reflist.footnotes
+        ]
+        return listed + notes
+
+    def resolution(self, entry: ReferenceEntry) -> Resolution:
+        if entry.start not in self._resolved:
+            self._resolved[entry.start] = self.resolver.resolve(entry.parsed)
+        return self._resolved[entry.start]
+
+    def cite(self, text: str, offset: int) -> list[Citation]:
+        """Return the citations of the markers in one claim."""
+        citations: list[Citation] = []
+        for marker in find_markers(text, offset):
+            citations.extend(HANDLERS[marker.kind](self, marker))
+        return citations
+
+    def numbered(self, marker: Marker) -> list[Citation]:
+        entries = [self.reflist.entry(n) if self.reflist else None for n in marker.numbers]
+        if marker.loose and not all(entries):
+            return []
+        citations = []
+        for number, entry in zip(marker.numbers, entries, strict=True):
+            if entry is None:
+                self.missing(marker, f"names reference {number}, but {self.listed()}")
+                citations.append(Citation(None, marker.text, number))
+            else:
+                citations.append(self.from_entry(marker, entry, number))
+        return citations
+
+    def footnote(self, marker: Marker) -> list[Citation]:
+        entry = self.reflist.footnote(marker.label or "") if self.reflist else None
+        if entry is None:
+            self.missing(marker, "has no footnote text")
+            return [Citation(None, marker.text)]
+        return [self.from_entry(marker, entry, None)]
+
+    def author_year(self, marker: Marker) -> list[Citation]:
+        citations = []
+        for name, year in marker.authors:
+            entry = self.reflist.by_author_year(name, year) if self.reflist else None
+            if entry is not None:
+                citations.append(self.from_entry(marker, entry, None))
+                continue
+            found = self.resolver.by_author_year(name, year)
+            citations.append(
+                Citation(found.key, marker.text, None, f"{name} {year}", found.score or None)
+            )
+        return citations
+
+    def keys(self, marker: Marker) -> list[Citation]:
+        known = self.resolver.sources
+        keys = [k for k in marker.keys if k in known or not marker.loose]
+        return [
+            Citation(k, marker.text, score=1.0 if k in known else None, locator=marker.locator)
+            for k in keys
+        ]
+
+    def identifier(self, marker: Marker) -> list[Citation]:
+        scheme, _, value = (marker.identifier or "").partition(":")
+        ref = ParsedReference(doi=value) if scheme == "doi" else ParsedReference(pmid=value)
+        found = self.resolver.by_identifier(ref)
+        key = found.key if found else None
+        return [Citation(key, marker.text, None, marker.identifier, 1.0 if key else None)]
+
+    def from_entry(self, marker: Marker, entry: ReferenceEntry, number: int | None) -> Citation:
+        resolution = self.resolution(entry)
+        return Citation(resolution.key, marker.text, number, entry.text, resolution.score)
+
+    def listed(self) -> str:
+        if self.reflist is None or not self.reflist.entries:
+            return "the document has no reference list"
+        return f"the reference list has {len(self.reflist.entries)} entries"
+
+    def missing(self, marker: Marker, what: str) -> None:
+        self.problems.append(
+            Problem(
+                "missing-reference",
+                self.shown,
+                self.doc.line_of(marker.start),
+                f"marker {marker.text} {what} - add the reference or fix the marker",
+                col=self.doc.col_of(marker.start),
             )
         )
-    return claims, problems
 
 
-def cite(
-    doc: DocumentText,
-    item: DecidedUnit,
-    by_number: dict[int, ResolvedReference],
-    reflist: ReferenceList | None,
-    shown: str,
-    problems: list[Problem],
-) -> list[Citation]:
-    """Return the citations of a claim's markers; a marker naming no entry becomes a problem."""
-    citations = []
-    for marker in find_markers(item.text, item.unit.start):
-        for number in marker.numbers:
-            found = by_number.get(number)
-            if found is None:
-                problems.append(
-                    missing_reference(doc, marker.start, marker.text, number, reflist, shown)
-                )
-                citations.append(Citation(None, marker.text, number))
-                continue
-            res = found.resolution
-            citations.append(Citation(res.key, marker.text, number, found.entry.text, res.score))
-    return citations
-
-
-def missing_reference(
-    doc: DocumentText,
-    offset: int,
-    marker: str,
-    number: int,
-    reflist: ReferenceList | None,
-    shown: str,
-) -> Problem:
-    size = len(reflist.entries) if reflist else 0
-    listed = (
-        f"the reference list has {size} entries"
-        if reflist
-        else "the document has no reference list"
-    )
-    return Problem(
-        "missing-reference",
-        shown,
-        doc.line_of(offset),
-        f"marker {marker} names reference {number}, but {listed} - "
-        "add the reference or fix the marker",
-        col=doc.col_of(offset),
-    )
+HANDLERS = {
+    "numeric": Citer.numbered,
+    "superscript": Citer.numbered,
+    "flattened": Citer.numbered,
+    "footnote": Citer.footnote,
+    "author-year": Citer.author_year,
+    "key": Citer.keys,
+    "identifier": Citer.identifier,
+}
 
 
 def id_prefix(path: Path) -> str:

@@ -1,8 +1,16 @@
-"""Find citation markers in a unit of text and expand them to reference numbers.
+"""Find citation markers in a unit of text: numbers, superscripts, author-year, keys, ids, notes.
 
-Numeric markers in square brackets: `[2]`, `[1, 3]`, `[2-4]`, `[2–4, 7]`. Only digits,
-commas and dashes may stand inside, so bracketed statistics such as `[19%]` or
-`[RR 2.8, 95% CI 1.9-4.0]` are never taken for a citation.
+Kinds of marker, and what each names:
+- numeric: `[2]`, `[1, 3]`, `[2-4]`, `[1][2]`; only digits, commas and dashes may stand inside,
+  so `[19%]` or `[RR 2.8, 95% CI 1.9–4.0]` are never taken for a citation;
+- superscript: Unicode `¹²³`, `¹⁻³`, but not after a digit or a unit (`m²`, `10⁶`);
+- flattened: digits a copy-paste glued to a word or full stop (`tissues1-4`, `fast.1`) and
+  numbers in parentheses (`(2)`): *loose* markers, counted only when the reference list has
+  every number they name, so `COVID-19` or `(3 sessions)` never become citations;
+- author-year: `(Shin et al., 2021)`, `(Shin & Lee 2021; Foo 2021)`, `Shin et al. (2021)`;
+- key: pandoc `[@key]`, `[@a; @b, p. 4]`, `@key says` (loose: only known keys), LaTeX `\\cite{a,b}`;
+- identifier: an inline DOI, doi.org link, PMID or PubMed link;
+- footnote: `[^1]`.
 """
 
 from __future__ import annotations
@@ -10,48 +18,241 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMERIC = re.compile(
-    r"\[\s*(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\s*\]"
-)
-RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
 MAX_RANGE = 100
+NUMBER_LIST = r"\d{1,6}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
+NUMERIC = re.compile(rf"\[\s*({NUMBER_LIST})\s*\]")
+PARENTHESIZED = re.compile(r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)")
+RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT = re.compile(r"(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[⁻–,‐-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+UNIT_BEFORE = re.compile(r"(?:\b(?:m|cm|mm|km|µm|nm|ft|in|s|kg|g|l)|\d|[)\]])$")
+GLUED_TO_WORD = re.compile(
+    r"(?<=[a-z]{3})(?<![A-Z]\w\w)(\d{1,3}(?:[-–,]\d{1,3})*)(?=[\s.,;:)\]]|$)"
+)
+AFTER_STOP = re.compile(r"(?<=[a-z)”\"’][.,;:])(\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z“\"(]|\s*$)")
+NAME = r"(?:[A-Z][\w'’\-]+(?:\s(?:van|von|de|der|da|del|di|le|la)\s[A-Z][\w'’\-]+)?)"
+AUTHORS = rf"{NAME}(?:\s+et\s+al\.?|,?\s+(?:&|and)\s+{NAME})?"
+YEAR = r"(?:19|20)\d{2}[a-z]?"
+AUTHOR_YEAR_ITEM = re.compile(rf"({AUTHORS}),?\s+({YEAR})")
+PARENTHETICAL = re.compile(rf"\((?:[^()]*?;\s*)?{AUTHORS},?\s+{YEAR}(?:[^()]*)\)")
+NARRATIVE = re.compile(rf"\b({AUTHORS})\s+\(({YEAR})\)")
+NOT_NAMES = frozenset(
+    "In The This That These Since From Until By On At For Between After Before During Of And"
+    " January February March April May June July August September October November December"
+    " Spring Summer Autumn Fall Winter Figure Table Version".split()
+)
+PANDOC_GROUP = re.compile(r"\[([^\[\]]*?-?@[\w][^\[\]]*)\]")
+PANDOC_ITEM = re.compile(r"-?@([\w][\w:.#$%&\-+?<>~/]*[\w])(?:,\s*([^;]+))?")
+PANDOC_BARE = re.compile(r"(?<![\w@.\[-])@([A-Za-z_][\w:.#$%&\-+?<>~/]*[\w])")
+LATEX_CITE = re.compile(
+    r"\\(?:cite|citep|citet|parencite|textcite|autocite|footcite|supercite)\*?"
+    r"(?:\[([^\]]*)\])?(?:\[([^\]]*)\])?\{([^}]*)\}"
+)
+DOI_LINK = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
+PMID_LINK = re.compile(r"(?:\bPMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{4,9})/?", re.I)
+FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 @dataclass(frozen=True)
 class Marker:
-    """A citation marker as written, where it stands, and the reference numbers it names."""
+    """A citation marker as written, where it stands, and what it names."""
 
     text: str
     start: int
     end: int
-    numbers: tuple[int, ...]
+    kind: str = "numeric"
+    numbers: tuple[int, ...] = ()
+    keys: tuple[str, ...] = ()
+    authors: tuple[tuple[str, str], ...] = ()
+    identifier: str | None = None
+    label: str | None = None
+    locator: str | None = None
+    loose: bool = False
 
 
 def find_markers(text: str, offset: int = 0) -> list[Marker]:
-    """Return the numeric citation markers in text; spans are shifted by offset."""
-    markers = []
-    for match in NUMERIC.finditer(text):
-        numbers = expand(match.group(1))
-        if numbers:
-            markers.append(
-                Marker(match.group(0), offset + match.start(), offset + match.end(), numbers)
-            )
-    return markers
+    """Return the citation markers in text, in order, spans shifted by offset."""
+    found: list[Marker] = []
+    for finder in FINDERS:
+        found.extend(finder(text))
+    kept: list[Marker] = []
+    taken: list[tuple[int, int]] = []
+    for marker in sorted(found, key=lambda m: (m.loose, m.start, -(m.end - m.start))):
+        if any(marker.start < end and start < marker.end for start, end in taken):
+            continue
+        taken.append((marker.start, marker.end))
+        kept.append(marker)
+    kept.sort(key=lambda m: m.start)
+    return [shifted(m, offset) for m in kept]
+
+
+def shifted(marker: Marker, offset: int) -> Marker:
+    if not offset:
+        return marker
+    fields = {**marker.__dict__, "start": marker.start + offset, "end": marker.end + offset}
+    return Marker(**fields)
 
 
 def expand(inner: str) -> tuple[int, ...]:
     """Expand "1, 3-5" to (1, 3, 4, 5); return () for a list that cannot be a citation."""
     numbers: list[int] = []
-    for part in inner.split(","):
-        span = RANGE.fullmatch(part.strip())
+    for part in re.split(r"\s*,\s*", inner.strip()):
+        span = RANGE.fullmatch(part)
         if span:
             low, high = int(span.group(1)), int(span.group(2))
             if not 0 < low <= high or high - low > MAX_RANGE:
                 return ()
             numbers.extend(range(low, high + 1))
+        elif part.isdigit():
+            numbers.extend(concatenated(part) if len(part) > 3 else [int(part)])
         else:
-            value = int(part)
-            if value == 0:
-                return ()
-            numbers.append(value)
-    return tuple(numbers)
+            return ()
+    return tuple(numbers) if numbers and all(n > 0 for n in numbers) else ()
+
+
+def concatenated(digits: str) -> list[int]:
+    """Split digits a copy-paste ran together ("283031" -> 28, 30, 31); [] when they do not split."""
+    for width in (2, 3):
+        if len(digits) % width:
+            continue
+        parts = [int(digits[i : i + width]) for i in range(0, len(digits), width)]
+        if all(a < b for a, b in zip(parts, parts[1:], strict=False)) and parts[0] > 0:
+            return parts
+    return [0]
+
+
+def numeric(text: str) -> list[Marker]:
+    markers = []
+    for match in NUMERIC.finditer(text):
+        numbers = expand(match.group(1))
+        if numbers:
+            markers.append(Marker(match.group(0), match.start(), match.end(), "numeric", numbers))
+    return markers
+
+
+def superscripts(text: str) -> list[Marker]:
+    markers = []
+    for match in SUPERSCRIPT.finditer(text):
+        if UNIT_BEFORE.search(text[: match.start()]):
+            continue
+        plain = match.group(0).translate(SUPERSCRIPT_TO_PLAIN)
+        numbers = expand(plain)
+        if numbers:
+            markers.append(
+                Marker(match.group(0), match.start(), match.end(), "superscript", numbers)
+            )
+    return markers
+
+
+SUPERSCRIPT_TO_PLAIN = str.maketrans(
+    {**{s: str(i) for i, s in enumerate(SUPERSCRIPT_DIGITS)}, "⁻": "-", "‐": "-"}
+)
+
+
+def flattened(text: str) -> list[Marker]:
+    markers = []
+    for pattern in (GLUED_TO_WORD, AFTER_STOP, PARENTHESIZED):
+        for match in pattern.finditer(text):
+            numbers = expand(match.group(1))
+            if numbers:
+                markers.append(
+                    Marker(
+                        match.group(0), match.start(), match.end(), "flattened", numbers, loose=True
+                    )
+                )
+    return markers
+
+
+def author_year(text: str) -> list[Marker]:
+    markers = []
+    for match in PARENTHETICAL.finditer(text):
+        pairs = tuple(
+            (surname(item.group(1)), item.group(2))
+            for item in AUTHOR_YEAR_ITEM.finditer(match.group(0))
+            if surname(item.group(1)) not in NOT_NAMES
+        )
+        if pairs:
+            markers.append(
+                Marker(match.group(0), match.start(), match.end(), "author-year", authors=pairs)
+            )
+    for match in NARRATIVE.finditer(text):
+        name = surname(match.group(1))
+        if name not in NOT_NAMES:
+            pair = ((name, match.group(2)),)
+            markers.append(
+                Marker(match.group(0), match.start(), match.end(), "author-year", authors=pair)
+            )
+    return markers
+
+
+def surname(authors: str) -> str:
+    """Return the first author's surname from "Shin et al." or "Shin & Lee"."""
+    return re.split(r"\s+(?:et\s+al\b|&|and\b)|,", authors, maxsplit=1)[0].strip()
+
+
+def pandoc(text: str) -> list[Marker]:
+    markers = []
+    for match in PANDOC_GROUP.finditer(text):
+        items = list(PANDOC_ITEM.finditer(match.group(1)))
+        if items:
+            keys = tuple(item.group(1) for item in items)
+            locator = next((item.group(2).strip() for item in items if item.group(2)), None)
+            markers.append(
+                Marker(
+                    match.group(0), match.start(), match.end(), "key", keys=keys, locator=locator
+                )
+            )
+    for match in PANDOC_BARE.finditer(text):
+        markers.append(
+            Marker(
+                match.group(0),
+                match.start(),
+                match.end(),
+                "key",
+                keys=(match.group(1),),
+                loose=True,
+            )
+        )
+    return markers
+
+
+def latex(text: str) -> list[Marker]:
+    markers = []
+    for match in LATEX_CITE.finditer(text):
+        keys = tuple(k.strip() for k in match.group(3).split(",") if k.strip())
+        locator = (match.group(2) if match.group(2) is not None else match.group(1)) or None
+        if keys:
+            markers.append(
+                Marker(
+                    match.group(0), match.start(), match.end(), "key", keys=keys, locator=locator
+                )
+            )
+    return markers
+
+
+def identifiers(text: str) -> list[Marker]:
+    markers = []
+    for match in DOI_LINK.finditer(text):
+        doi = match.group(1).rstrip(".,;:)")
+        end = match.start(1) + len(doi)
+        markers.append(
+            Marker(
+                text[match.start() : end], match.start(), end, "identifier", identifier=f"doi:{doi}"
+            )
+        )
+    for match in PMID_LINK.finditer(text):
+        pmid = f"pmid:{match.group(1)}"
+        markers.append(
+            Marker(match.group(0), match.start(), match.end(), "identifier", identifier=pmid)
+        )
+    return markers
+
+
+def footnotes(text: str) -> list[Marker]:
+    return [
+        Marker(m.group(0), m.start(), m.end(), "footnote", label=m.group(1))
+        for m in FOOTNOTE.finditer(text)
+    ]
+
+
+FINDERS = (footnotes, numeric, superscripts, pandoc, latex, identifiers, author_year, flattened)

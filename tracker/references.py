@@ -25,6 +25,7 @@ PMID = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})"
 YEAR_IN_PARENS = re.compile(r"\((\d{4})[a-z]?\)")
 YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
 VENUE_DASH = re.compile(r"\s+[–—-]\s+")
+VOLUME_OR_YEAR = re.compile(r"\s*[,;:(]\s*\d|\s+\d")
 PERIOD_SPLIT = re.compile(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
 NAME_LIKE = re.compile(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
 APA_AUTHORS = re.compile(r"^(?P<authors>[^()]+?)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
@@ -58,25 +59,51 @@ class ReferenceEntry:
 
 @dataclass(frozen=True)
 class ReferenceList:
-    """A document's reference list: where its section starts and its entries in order."""
+    """A document's references: the list (where its section starts, its entries in order) and
+    the footnotes, by label."""
 
     start: int
     entries: tuple[ReferenceEntry, ...]
+    footnotes: tuple[tuple[str, ReferenceEntry], ...] = ()
 
     def entry(self, number: int) -> ReferenceEntry | None:
         """Return the entry with this number, if the list has one."""
         return next((e for e in self.entries if e.number == number), None)
 
+    def footnote(self, label: str) -> ReferenceEntry | None:
+        """Return the footnote with this label, if there is one."""
+        return next((e for lab, e in self.footnotes if lab == label), None)
+
+    def by_author_year(self, name: str, year: str) -> ReferenceEntry | None:
+        """Return the only entry whose first author and year match, if exactly one does."""
+        found = [
+            e for e in self.entries if first_author_matches(e, name) and e.parsed.year == year[:4]
+        ]
+        return found[0] if len(found) == 1 else None
+
+
+def first_author_matches(entry: ReferenceEntry, name: str) -> bool:
+    """Tell whether a reference's text starts with the given surname."""
+    lead = (entry.parsed.authors or entry.text).lstrip()
+    return lead.lower().startswith(name.lower()) and not lead[len(name) : len(name) + 1].isalpha()
+
 
 def find_reference_list(doc: DocumentText) -> ReferenceList | None:
-    """Return the document's reference list, or None when it has none."""
+    """Return the document's references, or None when it has neither a list nor footnotes."""
+    notes = tuple(
+        (b.label, make_entry(doc, i + 1, b.start, b.end))
+        for i, b in enumerate(b for b in doc.blocks if b.kind == "footnote" and b.label)
+    )
     heading = next((i for i, b in enumerate(doc.blocks) if is_reference_heading(doc, b)), None)
     if heading is None:
-        return source_lines_anywhere(doc)
-    blocks = doc.blocks[heading + 1 :]
+        found = source_lines_anywhere(doc)
+        if found is None:
+            return ReferenceList(len(doc.text) + 1, (), notes) if notes else None
+        return ReferenceList(found.start, found.entries, notes)
+    blocks = [b for b in doc.blocks[heading + 1 :] if b.kind != "footnote"]
     has_sources = any(source_line(doc, b) for b in blocks)
     entries = source_entries(doc, blocks) if has_sources else numbered_entries(doc, blocks)
-    return ReferenceList(doc.blocks[heading].start, tuple(entries))
+    return ReferenceList(doc.blocks[heading].start, tuple(entries), notes)
 
 
 def is_reference_heading(doc: DocumentText, block: Block) -> bool:
@@ -179,5 +206,5 @@ def conventional_parts(text: str) -> dict[str, str | None]:
     authors = lead.group("authors").strip() if lead else None
     rest = [p.strip() for p in PERIOD_SPLIT.split(text[lead.end() if lead else 0 :]) if p.strip()]
     title = rest[0] if rest else None
-    journal = YEAR.split(rest[1])[0].strip(" .,;") if len(rest) > 1 else None
+    journal = VOLUME_OR_YEAR.split(rest[1])[0].strip(" .,;") if len(rest) > 1 else None
     return {"authors": authors, "title": title, "journal": journal or None}

@@ -12,6 +12,7 @@ guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ STOP_WORDS = frozenset(
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 LATEX = re.compile(r"\\[a-zA-Z]+\s*|[{}\\]")
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
-WEIGHTS = {"title": 0.5, "journal": 0.3, "year": 0.2}
+WEIGHTS = {"title": 0.45, "journal": 0.2, "year": 0.15, "author": 0.2}
+AUTHOR_YEAR_SCORE = 0.9
 ACCEPT = 0.55
 MIN_TITLE = 0.3
 VETO_OVERRIDE_TITLE = 0.9
@@ -66,9 +68,13 @@ class Resolver:
     _by_pmid: dict[str, str] = field(default_factory=dict)
     _titles: dict[str, Words] = field(default_factory=dict)
     _index: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _first_authors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def __post_init__(self) -> None:
         for key, source in self.sources.items():
+            family = first_family_name(source.get("author") or "")
+            if family:
+                self._first_authors[family].add(key)
             if source.doi:
                 self._by_doi.setdefault(source.doi, key)
             if source.pmid:
@@ -98,6 +104,19 @@ class Resolver:
         unverifiable = self.sources[key].unverifiable
         return Resolution(key, round(best, 3), "match", unverifiable, publisher, ranked)
 
+    def by_author_year(self, name: str, year: str) -> Resolution:
+        """Resolve an author-year citation straight against the bibliography's first authors."""
+        keys = sorted(
+            k
+            for k in self._first_authors.get(fold(name), set())
+            if (self.sources[k].get("year") or "")[:4] == year[:4]
+        )
+        if len(keys) == 1:
+            key = keys[0]
+            return Resolution(key, AUTHOR_YEAR_SCORE, "author-year", self.sources[key].unverifiable)
+        method = "ambiguous" if keys else "unresolved"
+        return Resolution(None, 0.0, method, candidates=tuple((k, AUTHOR_YEAR_SCORE) for k in keys))
+
     def by_identifier(self, ref: ParsedReference) -> Resolution | None:
         if ref.doi and normalize_doi(ref.doi) in self._by_doi:
             key = self._by_doi[normalize_doi(ref.doi)]
@@ -120,9 +139,10 @@ class Resolver:
         title = title_similarity(words_of(ref.title or ""), self._titles[key])
         venue, publisher = venue_score(ref.journal, source)
         year = year_score(ref.year, source.get("year"))
-        if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year)):
+        author = author_score(ref.authors, source.get("author"))
+        if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
             return 0.0, publisher
-        parts = {"title": title, "journal": venue, "year": year}
+        parts = {"title": title, "journal": venue, "year": year, "author": author}
         known = {name: value for name, value in parts.items() if value is not None}
         total = sum(WEIGHTS[name] for name in known)
         return sum(WEIGHTS[name] * value for name, value in known.items()) / total, publisher
@@ -227,3 +247,28 @@ def year_score(label: str | None, year: str | None) -> float | None:
     if not label or not year:
         return None
     return 1.0 if label.strip() == year.strip()[:4] else 0.0
+
+
+def fold(name: str) -> str:
+    """Return a surname in a form that compares equal across case, braces and accents."""
+    plain = unicodedata.normalize("NFKD", LATEX.sub("", name))
+    return "".join(ch for ch in plain if ch.isalnum()).lower()
+
+
+def first_family_name(bibtex_authors: str) -> str:
+    """Return the first author's family name from a BibTeX author field ("Shin, Sungho and ...")."""
+    first = re.split(r"\s+and\s+", bibtex_authors.strip(), maxsplit=1)[0]
+    family = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
+    return fold(family)
+
+
+def first_surname(reference_authors: str) -> str:
+    """Return the first author's surname from a reference's author text ("Shin S, Lee J")."""
+    lead = re.split(r"[,\s]", reference_authors.strip(), maxsplit=1)[0]
+    return fold(lead)
+
+
+def author_score(label: str | None, bibtex_authors: str | None) -> float | None:
+    if not label or not bibtex_authors:
+        return None
+    return 1.0 if first_surname(label) == first_family_name(bibtex_authors) else 0.0

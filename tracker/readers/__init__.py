@@ -3,6 +3,10 @@
 A reader returns a `DocumentText`: the decoded text and its blocks (headings, paragraphs,
 list items, table rows) as character spans of that text, in reading order. Sentence
 splitting and claim detection work on those spans, so every claim can be located exactly.
+
+Plain text and Markdown are their own text. Formats read through a parser (HTML, DOCX)
+render their article text into `text`, and each block records the line (HTML) or paragraph
+number (DOCX) of the original file it came from, so findings still point into that file.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_row", "table_header")
+# footnote: the body of a footnote or endnote, whose label (`1`, `note`) Block.label holds.
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_row", "table_header", "footnote")
 
 
 class ReaderError(Exception):
@@ -25,6 +30,8 @@ class Block:
     kind: str
     start: int
     end: int
+    line: int | None = None
+    label: str | None = None
 
 
 @dataclass
@@ -35,18 +42,36 @@ class DocumentText:
     text: str
     blocks: list[Block]
     title: str
+    notes: list[str] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _block_starts: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def rendered(self) -> bool:
+        """True when text was rendered from another format and blocks carry source lines."""
+        return any(block.line is not None for block in self.blocks)
 
     def line_of(self, offset: int) -> int:
-        """Return the 1-based line number of a character offset."""
+        """Return the 1-based line of a character offset in the original file."""
+        if self.rendered:
+            return self.block_at(offset).line or 1
         if not self._line_starts:
             self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
         return bisect.bisect_right(self._line_starts, offset)
 
     def col_of(self, offset: int) -> int:
-        """Return the 1-based column of a character offset."""
+        """Return the 1-based column of a character offset (1 for rendered formats)."""
+        if self.rendered:
+            return 1
         line = self.line_of(offset)
         return offset - self._line_starts[line - 1] + 1
+
+    def block_at(self, offset: int) -> Block:
+        """Return the block that holds a character offset (the nearest one before it)."""
+        if not self._block_starts:
+            self._block_starts = [block.start for block in self.blocks]
+        index = max(bisect.bisect_right(self._block_starts, offset) - 1, 0)
+        return self.blocks[index]
 
 
 SUFFIXES = {".txt": "plain", ".text": "plain", ".md": "markdown", ".markdown": "markdown"}

@@ -11,15 +11,18 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from tracker.readers import Block, DocumentText
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
-LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+)?")
+LINE_PREFIX = re.compile(
+    r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|\[\^[^\]]+\]:[ \t]*)?"
+)
 TABLE_EDGE = re.compile(r"^[ \t]*\|?[ \t]*|[ \t]*\|?[ \t]*$")
 
-PARSER = MarkdownIt("commonmark").enable("table")
+PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
 
 def read_markdown(path: Path, text: str) -> DocumentText:
@@ -57,8 +60,11 @@ def walk(tokens: list[Token], text: str, starts: list[int]) -> list[Block]:
     blocks: list[Block] = []
     in_list = 0
     in_head = False
+    note: str | None = None
     for token in tokens:
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type in ("footnote_open", "footnote_close"):
+            note = token.meta.get("label") if token.type == "footnote_open" else None
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             in_list -= 1
@@ -70,7 +76,10 @@ def walk(tokens: list[Token], text: str, starts: list[int]) -> list[Block]:
                 kind = "list_item"
             if kind == "table_row" and in_head:
                 kind = "table_header"
-            blocks.append(located(kind, token.map, text, starts))
+            if note is not None:
+                kind = "footnote"
+            block = located(kind, token.map, text, starts)
+            blocks.append(Block(kind, block.start, block.end, label=note) if note else block)
     return blocks
 
 
