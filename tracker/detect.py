@@ -14,9 +14,9 @@ from importlib import resources
 
 from ruamel.yaml import YAML
 
+from tracker.markers import TRAILING_MARKERS
 from tracker.model import KINDS
 
-TRAILING_MARKERS = re.compile(r"(?:\s*\[\d[\d,\s\-–—]*\])+\s*$")
 SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
 MIN_WORDS_WITHOUT_STOP = 8
 

@@ -15,10 +15,17 @@ Kinds of marker, and what each names:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 MAX_RANGE = 100
+# Markers that may close a sentence after its full stop: [2], [1, 3], [^1], [@key], ¹²³.
+CLOSING_MARKER = (
+    r"(?:\[\d[\d,\s\-–—]*\]|\[\^[^\]\s]+\]|\[-?@[^\[\]]+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰][¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*)"
+)
+MARKER_RUN = rf"(?:{CLOSING_MARKER}[ \t]*)+"
+TRAILING_MARKERS = re.compile(rf"(?:\s*{CLOSING_MARKER})+\s*$")
 NUMBER_LIST = r"\d{1,6}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
 NUMERIC = re.compile(rf"\[\s*({NUMBER_LIST})\s*\]")
 PARENTHESIZED = re.compile(r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)")
@@ -111,12 +118,12 @@ def expand(inner: str) -> tuple[int, ...]:
 
 
 def concatenated(digits: str) -> list[int]:
-    """Split digits a copy-paste ran together ("283031" -> 28, 30, 31); [] when they do not split."""
+    """Split digits a copy-paste ran together ("283031" -> 28, 30, 31); [0] when they do not."""
     for width in (2, 3):
         if len(digits) % width:
             continue
         parts = [int(digits[i : i + width]) for i in range(0, len(digits), width)]
-        if all(a < b for a, b in zip(parts, parts[1:], strict=False)) and parts[0] > 0:
+        if all(a < b for a, b in itertools.pairwise(parts)) and parts[0] > 0:
             return parts
     return [0]
 

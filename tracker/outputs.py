@@ -13,6 +13,7 @@ from typing import Any
 
 from tracker.extract import Extraction, ResolvedReference
 from tracker.model import Citation, Finding, Severity, Source
+from tracker.stubs import bibtex_stub
 
 
 class ExitStatus(IntEnum):
@@ -103,7 +104,8 @@ def extraction_dict(extraction: Extraction, sources: dict[str, Source]) -> dict[
 def reference_json(item: ResolvedReference) -> dict[str, Any]:
     resolution = item.resolution
     return {
-        "number": item.entry.number,
+        "number": item.entry.number if item.label is None else None,
+        "footnote": item.label,
         "text": item.entry.text,
         "line": item.entry.line,
         "key": resolution.key if not resolution.unverifiable else None,
@@ -113,6 +115,7 @@ def reference_json(item: ResolvedReference) -> dict[str, Any]:
         "score": resolution.score,
         "publisher_as_journal": resolution.publisher_as_journal,
         "candidates": [{"key": k, "score": s} for k, s in resolution.candidates],
+        "stub": bibtex_stub(item.entry.parsed, item.entry.text) if resolution.key is None else None,
     }
 
 
@@ -129,9 +132,7 @@ def extraction_text(extraction: Extraction, sources: dict[str, Source]) -> str:
         lines.append(f"    why: {'; '.join(claim.reasons)}")
         lines.extend(f"    cites {describe_citation(c, sources)}" for c in claim.citations)
     for item in extraction.references:
-        lines.append(
-            f"{path}:{item.entry.line}:1: reference {item.entry.number}: {describe_reference(item)}"
-        )
+        lines.extend(reference_lines(path, item))
     for problem in extraction.problems:
         lines.append(f"{path}:{problem.line}:{problem.col}: {problem.message}")
     cited = sum(1 for c in extraction.claims if c.citations)
@@ -139,6 +140,17 @@ def extraction_text(extraction: Extraction, sources: dict[str, Source]) -> str:
         f"{len(extraction.claims)} claims ({cited} cited) in {len(extraction.units)} units"
     )
     return "\n".join(lines) + "\n"
+
+
+def reference_lines(path: str, item: ResolvedReference) -> list[str]:
+    """Describe one reference; an unresolved one comes with a BibTeX stub to paste."""
+    name = f"footnote {item.label}" if item.label else f"reference {item.entry.number}"
+    lines = [f"{path}:{item.entry.line}:1: {name}: {describe_reference(item)}"]
+    if item.resolution.key is None:
+        stub = bibtex_stub(item.entry.parsed, item.entry.text)
+        lines.append("    a stub to check and paste into the bibliography:")
+        lines.extend(f"    {line}" for line in stub.splitlines())
+    return lines
 
 
 def describe_citation(citation: Citation, sources: dict[str, Source]) -> str:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import nupunkt
 
+from tracker.markers import MARKER_RUN
 from tracker.readers import Block, DocumentText
 
 SPLIT_KINDS = ("paragraph", "list_item")
-MARKER_RUN = r"(?:\[\d[\d,\s\-–—]*\][ \t]*)+"
 LEADING_MARKERS = re.compile(MARKER_RUN)
 MARKER_THEN_SENTENCE = re.compile(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r"(?=\s+[\"“‘(]?[A-Z])")
 

@@ -36,8 +36,9 @@ def bibtex_stub(parsed: ParsedReference, written: str) -> str:
     for name in FIELD_ORDER:
         if values[name]:
             lines.append(f"  {name:<8}= {{{braced(values[name] or '')}}},")
+    as_written = braced(written.rstrip("."))
     lines.append(
-        f"  note    = {{Stub from the reference as written: {braced(written.rstrip('.'))}. Check every field.}}"
+        f"  note    = {{Stub from the reference as written: {as_written}. Check every field.}}"
     )
     lines.append("}")
     return "\n".join(lines) + "\n"

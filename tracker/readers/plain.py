@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.markers import TRAILING_MARKERS
 from tracker.readers import Block, DocumentText
 
 BULLET = re.compile(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
-TRAILING_MARKERS = re.compile(r"(?:\s*\[\d[\d,\s\-–—]*\])+\s*$")
 TERMINAL = re.compile(r"[.!?][\"”’'»)\]]*$")
 HEADING_MAX_WORDS = 14
 SOFT_WRAP_MIN_CHARS = 60
