@@ -148,6 +148,7 @@ def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
 
 
 @cli.command()
+@click.argument("documents", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -168,27 +169,32 @@ def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
 @click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
 @project_option
 @user_errors
-def check(fmt: str, min_level: str, fail_on: str, no_exit: bool, project_dir: Path | None) -> None:
-    """Run every check on the project and print one finding per line.
+def check(
+    documents: tuple[Path, ...],
+    fmt: str,
+    min_level: str,
+    fail_on: str,
+    no_exit: bool,
+    project_dir: Path | None,
+) -> None:
+    """Run the checks and print one finding per line.
 
-    Lines read `path:line:col: check.id: message`. The exit status is 1 when a finding at
-    --fail-on level or above is shown.
+    Without DOCUMENTS, audit the whole project. With DOCUMENTS (drafts, pages not yet in the
+    register), list the sentences that need a source and, for each, the source the team
+    already cites for the same statement. Lines read `path:line:col: check.id: message`;
+    the exit status is 1 when a finding at --fail-on level or above is shown.
 
-    Example: tracker check --format json --min-level warning
+    Example: tracker check drafts/new-page.md --min-level warning
     """
     from tracker.model import Severity
     from tracker.outputs import findings_json, findings_text, summary_line
 
-    project, _, findings = audit(project_dir)
+    findings, summary = (
+        check_documents(documents, project_dir) if documents else check_project(project_dir)
+    )
     floor = Severity(min_level).rank
     shown = [f for f in findings if f.severity.rank >= floor]
     if fmt == "json":
-        claims = [c for _, c in project.claims()]
-        summary = {
-            "documents": len(project.registers),
-            "claims": len(claims),
-            "sources": len(project.bibliography.sources),
-        }
         click.echo(findings_json(shown, summary), nl=False)
     else:
         click.echo(findings_text(shown), nl=False)
@@ -196,6 +202,47 @@ def check(fmt: str, min_level: str, fail_on: str, no_exit: bool, project_dir: Pa
     failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
     if failing and not no_exit:
         sys.exit(ExitStatus.ERRORS_FOUND)
+
+
+def check_project(project_dir: Path | None) -> tuple[list[Any], dict[str, int]]:
+    """Audit the whole project."""
+    project, _, findings = audit(project_dir)
+    summary = {
+        "documents": len(project.registers),
+        "claims": sum(1 for _ in project.claims()),
+        "sources": len(project.bibliography.sources),
+    }
+    return findings, summary
+
+
+def check_documents(
+    documents: tuple[Path, ...], project_dir: Path | None
+) -> tuple[list[Any], dict[str, int]]:
+    """Check drafts against what the project (if any) already cites; unreadable ones too."""
+    from tracker.checks import run_document_checks
+    from tracker.checks.document.base import DocumentAudit
+    from tracker.config import find_root, load_config
+    from tracker.extract import extract as extract_document
+    from tracker.project import open_bibliography
+    from tracker.readers import ReaderError
+    from tracker.similar import ClaimMatcher, known_claims
+
+    root = find_root(project_dir or Path.cwd())
+    config = load_config(root) if root else None
+    sources = open_bibliography(config).sources if config else {}
+    matcher = ClaimMatcher(known_claims(config.path("claims")) if config else [])
+    bibliography = config.bibliography if config else "the bibliography (no project found)"
+    findings: list[Any] = []
+    claims = 0
+    for document in documents:
+        audit = DocumentAudit(document.as_posix(), None, sources, matcher, bibliography)
+        try:
+            audit.extraction = extract_document(document, sources, root)
+            claims += len(audit.extraction.claims)
+        except ReaderError as err:
+            audit.error = str(err)
+        findings.extend(run_document_checks(audit, config))
+    return findings, {"documents": len(documents), "claims": claims, "sources": len(sources)}
 
 
 @cli.command()

@@ -91,8 +91,9 @@ def first_author_matches(entry: ReferenceEntry, name: str) -> bool:
 def find_reference_list(doc: DocumentText) -> ReferenceList | None:
     """Return the document's references, or None when it has neither a list nor footnotes."""
     notes = tuple(
-        (b.label, make_entry(doc, i + 1, b.start, b.end))
-        for i, b in enumerate(b for b in doc.blocks if b.kind == "footnote" and b.label)
+        (label, make_entry(doc, i + 1, b.start, b.end))
+        for i, (label, b) in enumerate((b.label, b) for b in doc.blocks if b.kind == "footnote")
+        if label
     )
     heading = next((i for i, b in enumerate(doc.blocks) if is_reference_heading(doc, b)), None)
     if heading is None:

@@ -19,8 +19,13 @@ from tracker.checks.bibliography import (
 )
 from tracker.checks.citations import unknown_key, unresolved
 from tracker.checks.claims import uncited, vanished
+from tracker.checks.document import missing_reference, unresolved_reference
+from tracker.checks.document import uncited as document_uncited
+from tracker.checks.document import unreadable as document_unreadable
+from tracker.checks.document.base import DocumentAudit
 from tracker.checks.register import malformed
 from tracker.checks.sources import unused, unverifiable
+from tracker.config import Config
 from tracker.model import Finding
 
 CHECKS: tuple[ModuleType, ...] = (
@@ -39,11 +44,29 @@ CHECKS: tuple[ModuleType, ...] = (
 )
 
 
+# Checks of one document as a writer has it (`tracker check DOCUMENT`).
+DOCUMENT_CHECKS: tuple[ModuleType, ...] = (
+    document_unreadable,
+    document_uncited,
+    missing_reference,
+    unresolved_reference,
+)
+
+
 def run_checks(audit: Audit) -> list[Finding]:
-    """Run every enabled check and return its findings at the configured severity."""
+    """Run every enabled project check and return its findings at the configured severity."""
+    return run(CHECKS, audit, audit.project.config)
+
+
+def run_document_checks(audit: DocumentAudit, config: Config | None) -> list[Finding]:
+    """Run every enabled document check on one extracted document."""
+    return run(DOCUMENT_CHECKS, audit, config)
+
+
+def run(modules: tuple[ModuleType, ...], audit: object, config: Config | None) -> list[Finding]:
     findings: list[Finding] = []
-    for module in CHECKS:
-        level = audit.project.config.level(module.ID, module.SEVERITY)
+    for module in modules:
+        level = config.level(module.ID, module.SEVERITY) if config else module.SEVERITY
         if level is None:
             continue
         findings.extend(replace(f, severity=level) for f in module.check(audit))

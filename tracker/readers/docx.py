@@ -1,0 +1,443 @@
+"""Read a Word document (.docx) into headings, paragraphs, list items, table rows and notes.
+
+python-docx opens the package; the body and the footnote and endnote parts are then walked
+as WordprocessingML with lxml, because python-docx models neither notes nor the superscript
+runs that carry citations. The text is rendered, so each block records its paragraph number.
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import OpcError
+from docx.opc.package import OpcPackage
+from docx.opc.part import Part, XmlPart
+from docx.package import Package
+from lxml import etree
+
+from tracker.readers import Block, DocumentText, ReaderError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+P, TBL, TR, TC, R, T = (W + tag for tag in ("p", "tbl", "tr", "tc", "r", "t"))
+BLOCKS = frozenset({P, TBL})
+# Content controls and custom XML wrap paragraphs, rows and cells without changing them.
+BLOCK_WRAPPERS = frozenset({W + "sdt", W + "sdtContent", W + "customXml"})
+# Runs sit inside these; deleted text (w:del, w:moveFrom) is left out by not listing it.
+INLINE_WRAPPERS = frozenset(
+    W + tag
+    for tag in "hyperlink ins moveTo smartTag sdt sdtContent fldSimple customXml dir bdo".split()
+)
+RUN_CHARACTERS = {
+    W + "tab": " ",
+    W + "ptab": " ",
+    W + "br": " ",
+    W + "cr": " ",
+    W + "noBreakHyphen": "-",
+}
+NOTE_REFERENCES = {W + "footnoteReference": "", W + "endnoteReference": "e"}
+NOTE_PARTS = ((RT.FOOTNOTES, W + "footnote", ""), (RT.ENDNOTES, W + "endnote", "e"))
+SPACES = str.maketrans("\t\n\r", "   ")
+SEPARATOR = "\n\n"
+
+HEADING_NAME = re.compile(r"heading ([1-9])")
+BODY_TEXT_LEVEL = 9
+CITATION_LIST = r"\d{1,4}(?:\s*[,\-‐‑‒–—−]\s*\d{1,4})*"
+CITATION = re.compile(rf"\[\s*({CITATION_LIST})\s*\]|\(\s*({CITATION_LIST})\s*\)|({CITATION_LIST})")
+ODD_DASHES = str.maketrans("‐‑‒−", "----")
+# A superscript number is an exponent, not a citation, after a power of ten (10⁶) or an area
+# or volume unit (m², cm³); after anything else (a word, a full stop, a year) it cites.
+POWER_BASE = re.compile(r"(?<![\d.,])10$")
+AREA_UNIT = re.compile(r"(?<![^\W\d_])(?:[kcmdnµμ]?m|ft)$")
+RAISED = str.maketrans(
+    "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ",
+)
+RAISED_WORDS = {"TM": "™", "SM": "℠"}
+ORDINALS = frozenset({"st", "nd", "rd", "th"})
+
+# zipfile, zlib and python-docx's package loader raise all of these on a damaged package.
+OPEN_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted ZIP member; an unsupported compression method
+    KeyError,  # a part or relationship that the package lacks
+    ValueError,  # a bad part name, content type or encoding
+    OpcError,
+    etree.LxmlError,
+)
+NOTE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+RESAVE = "open it in Word and save it as a Word document (.docx), then run again"
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a style or direct formatting says about its text; None leaves it to the base."""
+
+    name: str | None = None
+    outline: int | None = None
+    numbered: bool | None = None
+    vert: str | None = None
+    hidden: bool | None = None
+
+    def over(self, base: Style) -> Style:
+        """Return these settings with the ones left unset taken from base."""
+        own = {f.name: getattr(self, f.name) for f in fields(self)}
+        return Style(**{k: getattr(base, k) if v is None else v for k, v in own.items()})
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a paragraph's text; raised pieces are superscript."""
+
+    text: str
+    raised: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A block's rendered text before it is placed in the document's text."""
+
+    kind: str
+    text: str
+    line: int
+    label: str | None = None
+    level: int | None = None
+
+
+class StyleSheet:
+    """A document's styles, each resolved through the styles it is based on."""
+
+    def __init__(self, root: etree._Element | None) -> None:
+        self.own: dict[str, tuple[Style, str | None]] = {}
+        self.resolved: dict[str, Style] = {}
+        self.default: str | None = None
+        for element in children(root, frozenset({W + "style"})):
+            self.add(element)
+
+    def add(self, element: etree._Element) -> None:
+        """Record one w:style element's own settings and its base style."""
+        style_id = element.get(W + "styleId")
+        if style_id is None:
+            return
+        name = val(child(element, "name"))
+        own = settings(child(element, "pPr"), child(element, "rPr"), name)
+        self.own[style_id] = (own, val(child(element, "basedOn")))
+        is_default = element.get(W + "default") in ("1", "true", "on")
+        if is_default and element.get(W + "type") == "paragraph":
+            self.default = style_id
+
+    def lookup(self, style_id: str | None) -> Style:
+        """Return a style's settings with its base styles folded in."""
+        if style_id is None:
+            return Style()
+        if style_id not in self.resolved:
+            self.resolved[style_id] = self.fold(style_id)
+        return self.resolved[style_id]
+
+    def fold(self, style_id: str) -> Style:
+        """Fold a style over its chain of bases, stopping at a missing or repeated one."""
+        chain: list[Style] = []
+        seen: set[str] = set()
+        current: str | None = style_id
+        while current is not None and current in self.own and current not in seen:
+            seen.add(current)
+            own, current = self.own[current]
+            chain.append(own)
+        style = Style()
+        for own in reversed(chain):
+            style = own.over(style)
+        return style
+
+
+def read_docx(path: Path, data: bytes) -> DocumentText:
+    """Render a Word document's body, footnotes and endnotes into blocks."""
+    part = open_document(path, data)
+    body = part.element.find(W + "body")
+    if body is None:
+        raise ReaderError(f"{path}: word/document.xml has no body - {RESAVE}")
+    sheet = StyleSheet(part_element(related_part(part, RT.STYLES)))
+    items, lines = body_items(body, sheet)
+    items += note_items(path, part, sheet, lines)
+    return assemble(path, items, core_title(part.package) or heading_title(items))
+
+
+def open_document(path: Path, data: bytes) -> XmlPart:
+    """Open the package and return its main document part, or say why it cannot be read."""
+    try:
+        part = Package.open(io.BytesIO(data)).main_document_part
+    except OPEN_ERRORS as err:
+        raise open_failure(path, err) from err
+    if part.content_type != CT.WML_DOCUMENT_MAIN or not isinstance(part, XmlPart):
+        raise ReaderError(
+            f"{path}: not a Word document (its main part is {part.content_type}) - {RESAVE}"
+        )
+    return part
+
+
+def open_failure(path: Path, err: Exception) -> ReaderError:
+    """Describe why a package could not be opened."""
+    if isinstance(err, etree.LxmlError):
+        what = f"broken XML inside the package ({err})"
+    elif isinstance(err, KeyError):
+        what = f"a part is missing ({err.args[0] if err.args else 'unnamed'})"
+    elif isinstance(err, zipfile.BadZipFile | zlib.error | lzma.LZMAError | EOFError):
+        what = f"not a ZIP package, or a damaged one ({err or 'empty'})"
+    else:
+        what = f"a damaged package ({type(err).__name__}: {err})"
+    return ReaderError(f"{path}: cannot read the Word document: {what} - {RESAVE}")
+
+
+def related_part(source: Part | OpcPackage, reltype: str) -> Part | None:
+    """Return the one part that source relates to by reltype, or None."""
+    try:
+        return source.part_related_by(reltype)
+    except (KeyError, ValueError):
+        return None
+
+
+def part_element(part: Part | None) -> etree._Element | None:
+    """Return the root element of an XML part, or None."""
+    return part.element if isinstance(part, XmlPart) else None
+
+
+def children(element: etree._Element | None, tags: frozenset[str]) -> Iterator[etree._Element]:
+    """Yield the children with one of tags, looking through content controls."""
+    for item in () if element is None else element:
+        if item.tag in tags:
+            yield item
+        elif item.tag in BLOCK_WRAPPERS:
+            yield from children(item, tags)
+
+
+def child(element: etree._Element | None, tag: str) -> etree._Element | None:
+    """Return the first w:tag child of element, or None."""
+    return None if element is None else element.find(W + tag)
+
+
+def val(element: etree._Element | None) -> str | None:
+    """Return the w:val attribute of element, or None."""
+    return None if element is None else element.get(W + "val")
+
+
+def settings(ppr: etree._Element | None, rpr: etree._Element | None, name: str | None) -> Style:
+    """Read the settings that matter here from paragraph and run properties."""
+    return Style(
+        name=name,
+        outline=outline_of(ppr),
+        numbered=numbered_of(ppr),
+        vert=val(child(rpr, "vertAlign")),
+        hidden=on_off(child(rpr, "vanish")),
+    )
+
+
+def outline_of(ppr: etree._Element | None) -> int | None:
+    """Return the outline level of paragraph properties (0 for Heading 1, 9 for body text)."""
+    level = val(child(ppr, "outlineLvl"))
+    return int(level) if level is not None and level.isdecimal() else None
+
+
+def numbered_of(ppr: etree._Element | None) -> bool | None:
+    """Tell whether paragraph properties number the paragraph; numId 0 removes numbering."""
+    number_id = val(child(child(ppr, "numPr"), "numId"))
+    return None if number_id is None else number_id.strip() != "0"
+
+
+def on_off(element: etree._Element | None) -> bool | None:
+    """Read a toggle property: present means on unless its value says off."""
+    if element is None:
+        return None
+    return val(element) not in ("0", "false", "off")
+
+
+def body_items(body: etree._Element, sheet: StyleSheet) -> tuple[list[Rendered], int]:
+    """Render the body's paragraphs and table rows; return them and the count of both."""
+    items: list[Rendered] = []
+    line = 0
+    for element in children(body, BLOCKS):
+        if element.tag == P:
+            line += 1
+            items.append(paragraph_item(element, sheet, line))
+            continue
+        for index, row in enumerate(children(element, frozenset({TR}))):
+            line += 1
+            kind = "table_header" if index == 0 else "table_row"
+            items.append(Rendered(kind, row_text(row, sheet), line))
+    return [item for item in items if item.text], line
+
+
+def paragraph_item(p: etree._Element, sheet: StyleSheet, line: int) -> Rendered:
+    """Render a body paragraph as a heading, list item or paragraph."""
+    ppr = child(p, "pPr")
+    style = settings(ppr, None, None).over(sheet.lookup(val(child(ppr, "pStyle")) or sheet.default))
+    level = heading_level(style)
+    if level is not None:
+        return Rendered("heading", paragraph_text(p, sheet), line, level=level)
+    listed = style.numbered or (style.name or "").lower().startswith("list")
+    return Rendered("list_item" if listed else "paragraph", paragraph_text(p, sheet), line)
+
+
+def heading_level(style: Style) -> int | None:
+    """Return 0 for a title, N for a level-N heading, None for any other paragraph."""
+    name = (style.name or "").lower()
+    if name == "title":
+        return 0
+    match = HEADING_NAME.fullmatch(name)
+    if match:
+        return int(match.group(1))
+    if style.outline is not None and style.outline < BODY_TEXT_LEVEL:
+        return style.outline + 1
+    return None
+
+
+def row_text(row: etree._Element, sheet: StyleSheet) -> str:
+    """Join a table row's cell texts with " | "; a row of empty cells is empty."""
+    cells = [container_text(cell, sheet) for cell in children(row, frozenset({TC}))]
+    return " | ".join(cells).strip() if any(cells) else ""
+
+
+def container_text(element: etree._Element, sheet: StyleSheet) -> str:
+    """Render the paragraphs and tables of a cell or note as one line of text."""
+    texts: list[str] = []
+    for item in children(element, BLOCKS):
+        if item.tag == P:
+            texts.append(paragraph_text(item, sheet))
+        else:
+            texts.extend(row_text(row, sheet) for row in children(item, frozenset({TR})))
+    return " ".join(text for text in texts if text)
+
+
+def paragraph_text(p: etree._Element, sheet: StyleSheet) -> str:
+    """Render a paragraph's runs as one line of text."""
+    return render(piece for run in runs(p) for piece in run_pieces(run, sheet)).strip()
+
+
+def runs(element: etree._Element) -> Iterator[etree._Element]:
+    """Yield a paragraph's runs in order, through hyperlinks, fields and tracked insertions."""
+    for item in element:
+        if item.tag == R:
+            yield item
+        elif item.tag in INLINE_WRAPPERS:
+            yield from runs(item)
+        elif item.tag == MC_ALTERNATE and len(item):
+            # The choices are alternatives of one content: reading both would double it.
+            yield from runs(item[0])
+
+
+def run_pieces(run: etree._Element, sheet: StyleSheet) -> Iterator[Piece]:
+    """Yield a run's text, spaces for tabs and breaks, and markers for note references."""
+    rpr = child(run, "rPr")
+    style = settings(None, rpr, None).over(sheet.lookup(val(child(rpr, "rStyle"))))
+    if style.hidden:
+        return
+    raised = style.vert == "superscript"
+    for item in run:
+        if item.tag == T:
+            yield Piece((item.text or "").translate(SPACES), raised)
+        elif item.tag in RUN_CHARACTERS:
+            yield Piece(RUN_CHARACTERS[item.tag], raised)
+        elif item.tag in NOTE_REFERENCES:
+            note_id = (item.get(W + "id") or "").strip()
+            yield Piece(f"[^{NOTE_REFERENCES[item.tag]}{note_id}]" if note_id else "")
+
+
+def render(pieces: Iterable[Piece]) -> str:
+    """Join pieces, rendering each stretch of superscript as one whole."""
+    text = ""
+    raised = ""
+    for piece in pieces:
+        if piece.raised:
+            raised += piece.text
+            continue
+        if raised:
+            text += superscript(raised, text)
+            raised = ""
+        text += piece.text
+    return text + superscript(raised, text) if raised else text
+
+
+def superscript(text: str, before: str) -> str:
+    """Render superscript text as a citation marker glued to before, or as raised characters."""
+    core = text.strip()
+    citation = CITATION.fullmatch(core)
+    if citation and not is_exponent(core, before):
+        numbers = next(group for group in citation.groups() if group)
+        return f"[{numbers.translate(ODD_DASHES)}]" + text[len(text.rstrip()) :]
+    return text.replace(core, raise_characters(core, before), 1) if core else text
+
+
+def is_exponent(core: str, before: str) -> bool:
+    """Tell whether a superscript number is a power (10⁶, m²) rather than a citation."""
+    if not core.isdecimal():
+        return False
+    return bool(POWER_BASE.search(before) or (core in ("2", "3") and AREA_UNIT.search(before)))
+
+
+def raise_characters(core: str, before: str) -> str:
+    """Return Unicode superscript characters for core, or core itself when some have none."""
+    if core in RAISED_WORDS:
+        return RAISED_WORDS[core]
+    if before[-1:].isdigit() and core.lower() in ORDINALS:
+        return core  # "1st" reads better than "1ˢᵗ" and is what a search would type
+    raised = core.translate(RAISED)
+    return raised if all(a != b for a, b in zip(core, raised, strict=True)) else core
+
+
+def note_items(path: Path, part: Part, sheet: StyleSheet, line: int) -> list[Rendered]:
+    """Render every footnote and endnote, numbering them on from the body's last line."""
+    items: list[Rendered] = []
+    for reltype, tag, prefix in NOTE_PARTS:
+        for note in notes_of(path, related_part(part, reltype), tag):
+            line += 1
+            label = prefix + (note.get(W + "id") or "").strip()
+            items.append(Rendered("footnote", container_text(note, sheet), line, label))
+    return [item for item in items if item.text]
+
+
+def notes_of(path: Path, part: Part | None, tag: str) -> list[etree._Element]:
+    """Return the notes of a footnotes or endnotes part, leaving out its separators."""
+    if part is None:
+        return []
+    try:
+        root = etree.fromstring(part.blob, NOTE_PARSER)
+    except (etree.LxmlError, ValueError) as err:
+        raise ReaderError(f"{path}: broken XML in {part.partname} ({err}) - {RESAVE}") from err
+    notes = children(root, frozenset({tag}))
+    return [note for note in notes if note.get(W + "type", "normal") == "normal"]
+
+
+def core_title(package: OpcPackage) -> str:
+    """Return the title in the document's properties, or ""."""
+    root = part_element(related_part(package, RT.CORE_PROPERTIES))
+    title = None if root is None else root.find(DC_TITLE)
+    return " ".join((title.text or "").split()) if title is not None else ""
+
+
+def heading_title(items: list[Rendered]) -> str:
+    """Return the first Title or Heading 1 paragraph's text, or ""."""
+    return next((item.text for item in items if item.level is not None and item.level <= 1), "")
+
+
+def assemble(path: Path, items: list[Rendered], title: str) -> DocumentText:
+    """Join rendered blocks into the document's text, each block spanning its own text."""
+    blocks: list[Block] = []
+    offset = 0
+    for item in items:
+        blocks.append(Block(item.kind, offset, offset + len(item.text), item.line, item.label))
+        offset += len(item.text) + len(SEPARATOR)
+    text = SEPARATOR.join(item.text for item in items)
+    return DocumentText(path=path, text=text, blocks=blocks, title=title)

@@ -1,0 +1,109 @@
+"""Find the registered claim that says nearly the same thing as a new sentence.
+
+Writers ask "does the team already cite something for this?". The register is read with
+the fast C YAML loader (texts and keys only; validation is the audit's job), and sentences
+are compared by rapidfuzz's token-set ratio after markers, case and typographic quotes are
+set aside; a candidate much shorter or longer than the sentence is passed over, since
+token-set ratio scores any subset as a perfect match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from ruamel.yaml import YAML
+
+from tracker.markers import find_markers
+
+MIN_SCORE = 85.0
+MIN_LENGTH_RATIO = 0.6
+CANDIDATES = 5
+TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+@dataclass(frozen=True)
+class KnownClaim:
+    """A registered claim that cites at least one source."""
+
+    id: str
+    text: str
+    keys: tuple[str, ...]
+    document: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """The closest registered claim and how alike it is (0-100)."""
+
+    claim: KnownClaim
+    score: float
+
+
+def comparable(text: str) -> str:
+    """Return text without its citation markers, in lower case, on one line."""
+    for marker in reversed(find_markers(text)):
+        text = text[: marker.start] + text[marker.end :]
+    return re.sub(r"\s+", " ", text.translate(TYPOGRAPHY)).strip().lower()
+
+
+def known_claims(folder: Path) -> list[KnownClaim]:
+    """Read every register in folder and return its active claims that cite something."""
+    yaml = YAML(typ="safe")
+    found: list[KnownClaim] = []
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8-sig"))
+        except Exception:  # a broken register is the audit's finding, not ours
+            continue
+        found.extend(cited_claims(data))
+    return found
+
+
+def cited_claims(data: object) -> list[KnownClaim]:
+    """Return the usable cited claims of one loaded register, skipping anything malformed."""
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        return []
+    document = data.get("document") or {}
+    path = str(document.get("path", "")) if isinstance(document, dict) else ""
+    claims = []
+    for item in data["claims"]:
+        if not isinstance(item, dict) or item.get("status", "active") != "active":
+            continue
+        raw = item.get("citations")
+        citations = raw if isinstance(raw, list) else []
+        keys = tuple(str(c["key"]) for c in citations if isinstance(c, dict) and c.get("key"))
+        if keys and isinstance(item.get("text"), str) and isinstance(item.get("id"), str):
+            claims.append(KnownClaim(item["id"], item["text"], keys, path))
+    return claims
+
+
+class ClaimMatcher:
+    """Answers "which registered claim is closest to this sentence?" for many sentences."""
+
+    def __init__(self, claims: list[KnownClaim]) -> None:
+        self.claims = claims
+        self.choices = [comparable(c.text) for c in claims]
+
+    def closest(self, text: str, min_score: float = MIN_SCORE) -> Match | None:
+        """Return the closest registered claim, if it is at least min_score alike."""
+        query = comparable(text)
+        found = process.extract(
+            query,
+            self.choices,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=min_score,
+            limit=CANDIDATES,
+        )
+        for choice, score, index in found:
+            if similar_length(query, choice):
+                return Match(self.claims[index], float(score))
+        return None
+
+
+def similar_length(a: str, b: str) -> bool:
+    """Tell whether two sentences have comparable numbers of words."""
+    short, long = sorted((len(a.split()), len(b.split())))
+    return long > 0 and short / long >= MIN_LENGTH_RATIO
