@@ -84,6 +84,11 @@ def note_reference(paragraph: Paragraph, kind: str, note_id: str) -> None:
     run._r.append(parse_xml(f'<w:{kind}Reference {nsdecls("w")} w:id="{note_id}"/>'))
 
 
+def wrapped(xml: str) -> list:
+    """Parse a fragment of WordprocessingML elements."""
+    return list(parse_xml(f"<w:wrap {nsdecls('w')}>{xml}</w:wrap>"))
+
+
 def sample_document() -> bytes:
     document = docx.Document()
     document.add_heading("Exosome Therapy", 0)
@@ -206,7 +211,7 @@ def test_superscript_through_character_style() -> None:
 XML_CASES = [
     (
         '<w:hyperlink r:id="rId99" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        "<w:r><w:t>our study</w:t></w:r></w:hyperlink>",
+        '<w:r><w:t xml:space="preserve"> our study</w:t></w:r></w:hyperlink>',
         "See our study",
     ),
     ('<w:del w:id="1" w:author="A"><w:r><w:delText>old </w:delText></w:r></w:del>', "See"),
@@ -228,7 +233,7 @@ XML_CASES = [
 def test_inline_xml_renders(xml: str, expected: str) -> None:
     document = docx.Document()
     paragraph = document.add_paragraph("See")
-    paragraph._p.append(parse_xml(f"<w:wrap {nsdecls('w')}>{xml}</w:wrap>")[0])
+    paragraph._p.extend(wrapped(xml))
     assert read_docx(PATH, saved(document)).text == expected
 
 
@@ -253,7 +258,7 @@ def test_paragraph_kinds(style: str, ppr: str, kind: str) -> None:
     document = docx.Document()
     paragraph = document.add_paragraph("Some text.", style=style)
     if ppr:
-        paragraph._p.get_or_add_pPr().append(parse_xml(ppr.replace(">", f" {nsdecls('w')}>", 1)))
+        paragraph._p.get_or_add_pPr().extend(wrapped(ppr))
     assert [b.kind for b in read_docx(PATH, saved(document)).blocks] == [kind]
 
 

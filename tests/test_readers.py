@@ -127,3 +127,19 @@ def test_plain_and_markdown_spans_index_the_text(text: str) -> None:
             assert 0 <= block.start <= block.end <= len(text)
             piece = text[block.start : block.end]
             assert piece == piece.strip() or block.kind.startswith("table")
+
+
+def test_legacy_encoding_is_detected_with_a_note(tmp_path: Path) -> None:
+    page = tmp_path / "legacy.txt"
+    page.write_bytes("Crème à base de café: elle réduit les rides de façon durable et visible.\n".encode("cp1252"))
+    doc = read_document(page)
+    assert doc.text.startswith("Crème à base de café")
+    (note,) = doc.notes
+    assert "not valid UTF-8" in note and "save it as UTF-8" in note
+
+
+def test_binary_files_are_refused(tmp_path: Path) -> None:
+    page = tmp_path / "image.txt"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(ReaderError, match="binary file"):
+        read_document(page)

@@ -12,6 +12,7 @@ number (DOCX) of the original file it came from, so findings still point into th
 from __future__ import annotations
 
 import bisect
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,16 +78,56 @@ class DocumentText:
 SUFFIXES = {".txt": "plain", ".text": "plain", ".md": "markdown", ".markdown": "markdown"}
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Decode UTF-8 (with or without BOM); refuse other encodings with a located error."""
+# Legacy encodings are guessed only when the guess is this coherent, and text with more than
+# this share of control characters is taken for a binary file.
+MIN_COHERENCE = 0.5
+MAX_CONTROL_SHARE = 0.02
+
+
+def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Decode UTF-8 (with or without BOM), else a detected legacy encoding with a note."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReaderError(
+            f"{path}: a binary file, not text - give the page as text, Markdown, HTML or DOCX"
+        )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
+        problem = f"{path}:{line}: not valid UTF-8 (byte 0x{data[err.start]:02x})"
+    guess = detect_encoding(data)
+    if guess is None:
         raise ReaderError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{data[err.start]:02x}) - "
-            "save the file as UTF-8 and run again"
-        ) from err
+            f"{problem} and no other encoding fits - save the file as UTF-8 and run again"
+        )
+    text = data.decode(guess)
+    if control_share(text) > MAX_CONTROL_SHARE:
+        raise ReaderError(
+            f"{problem}; it looks binary - give the page as text, Markdown, HTML or DOCX"
+        )
+    note = problem.split(": ", 1)[1]
+    return text, [f"{note}: decoded as {guess} (detected) - save it as UTF-8 to be sure"]
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """Return the encoding charset-normalizer finds coherent for data, if any."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.coherence < MIN_COHERENCE:
+        return None
+    return str(best.encoding)
+
+
+def control_share(text: str) -> float:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / max(len(text), 1)
+
+
+READERS = {
+    "plain": "tracker.readers.plain:read_plain",
+    "markdown": "tracker.readers.markdown:read_markdown",
+}
 
 
 def read_document(path: Path) -> DocumentText:
@@ -99,11 +140,15 @@ def read_document(path: Path) -> DocumentText:
         data = path.read_bytes()
     except OSError as err:
         raise ReaderError(f"{path}: cannot read the document ({err.strerror})") from err
-    text = decode(data, path)
-    if kind == "markdown":
-        from tracker.readers.markdown import read_markdown
+    module, _, name = READERS[kind].partition(":")
+    reader = getattr(importlib.import_module(module), name)
+    if kind in BINARY_FORMATS:
+        return reader(path, data)
+    text, notes = decode(data, path)
+    doc = reader(path, text)
+    doc.notes.extend(notes)
+    return doc
 
-        return read_markdown(path, text)
-    from tracker.readers.plain import read_plain
 
-    return read_plain(path, text)
+# Formats whose reader takes the raw bytes and decodes them itself.
+BINARY_FORMATS: frozenset[str] = frozenset()
