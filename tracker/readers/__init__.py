@@ -78,9 +78,9 @@ class DocumentText:
 SUFFIXES = {".txt": "plain", ".text": "plain", ".md": "markdown", ".markdown": "markdown"}
 
 
-# Legacy encodings are guessed only when the guess is this coherent, and text with more than
-# this share of control characters is taken for a binary file.
-MIN_COHERENCE = 0.5
+# A legacy encoding is taken only when the text it gives is this free of mess (charset-
+# normalizer's "chaos"), and text with more than this share of control characters is binary.
+MAX_CHAOS = 0.2
 MAX_CONTROL_SHARE = 0.02
 
 
@@ -110,11 +110,11 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """Return the encoding charset-normalizer finds coherent for data, if any."""
+    """Return the encoding charset-normalizer finds cleanest for data, if any is clean enough."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or best.coherence < MIN_COHERENCE:
+    if best is None or best.chaos > MAX_CHAOS:
         return None
     return str(best.encoding)
 
