@@ -14,15 +14,35 @@ from tracker.model import Source
 from tracker.readers import ReaderError
 from tracker.similar import ClaimMatcher, KnownClaim, cited_claims, comparable
 
-SOURCES = {"smith2020trial": Source("smith2020trial", "article", {"title": "Zinc and Wounds", "journal": "J Test", "year": "2020", "doi": "10.1000/z"}, 1)}
-REGISTERED = [KnownClaim("p-1", "Zinc speeds up wound healing in older adults. [1]", ("smith2020trial",), "content/page.txt")]
+SOURCES = {
+    "smith2020trial": Source(
+        "smith2020trial",
+        "article",
+        {"title": "Zinc and Wounds", "journal": "J Test", "year": "2020", "doi": "10.1000/z"},
+        1,
+    )
+}
+REGISTERED = [
+    KnownClaim(
+        "p-1",
+        "Zinc speeds up wound healing in older adults. [1]",
+        ("smith2020trial",),
+        "content/page.txt",
+    )
+]
 
 CITED = "Zinc speeds healing. [1]\n\nReferences\n\n1. Smith A. Zinc and wounds. J Test. 2020. doi:10.1000/z\n"
 EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "document.uncited": (["Zinc speeds up wound healing.\n"], [CITED, "Book a visit today.\n"]),
-    "document.missing_reference": (["Zinc heals. [4]\n\nReferences\n\n1. Smith A. Zinc. J Test. 2020.\n"], [CITED]),
+    "document.missing_reference": (
+        ["Zinc heals. [4]\n\nReferences\n\n1. Smith A. Zinc. J Test. 2020.\n"],
+        [CITED],
+    ),
     "document.unresolved_reference": (
-        ["Zinc heals. [1]\n\nReferences\n\n1. Brown B. Copper facts. Metal Rev. 2011.\n", "Zinc heals [@nobody2000].\n"],
+        [
+            "Zinc heals. [1]\n\nReferences\n\n1. Brown B. Copper facts. Metal Rev. 2011.\n",
+            "Zinc heals [@nobody2000].\n",
+        ],
         [CITED, "Zinc heals [@smith2020trial].\n"],
     ),
     "document.unreadable": ([b"caf\xe9 \xff\xfe broken"], [CITED]),
@@ -56,13 +76,19 @@ CASES = [(i, c, True) for i, (yes, _) in EXAMPLES.items() for c in yes] + [
 
 @pytest.mark.parametrize(("check_id", "content", "should_fire"), CASES)
 def test_examples(tmp_path: Path, check_id: str, content: str | bytes, should_fire: bool) -> None:
-    findings = [f for f in run_document_checks(audit_of(tmp_path, content), None) if f.check == check_id]
+    findings = [
+        f for f in run_document_checks(audit_of(tmp_path, content), None) if f.check == check_id
+    ]
     assert bool(findings) == should_fire, findings
 
 
 def test_uncited_sentence_names_the_source_the_team_already_cites(tmp_path: Path) -> None:
-    (finding,) = run_document_checks(audit_of(tmp_path, "Zinc speeds up wound healing in older adults.\n"), None)
-    assert "the team already cites smith2020trial for this (p-1 in content/page.txt" in finding.message
+    (finding,) = run_document_checks(
+        audit_of(tmp_path, "Zinc speeds up wound healing in older adults.\n"), None
+    )
+    assert (
+        "the team already cites smith2020trial for this (p-1 in content/page.txt" in finding.message
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,7 +106,7 @@ def test_closest_registered_claim(sentence: str, expected: str | None) -> None:
 
 
 def test_comparable_text_drops_markers_case_and_typography() -> None:
-    assert comparable("Wharton’s jelly “works”. [2]") == "wharton's jelly \"works\"."
+    assert comparable("Wharton’s jelly “works”. [2]") == 'wharton\'s jelly "works".'
 
 
 def test_register_reading_skips_what_is_broken() -> None:

@@ -215,7 +215,10 @@ XML_CASES = [
         "See our study",
     ),
     ('<w:del w:id="1" w:author="A"><w:r><w:delText>old </w:delText></w:r></w:del>', "See"),
-    ('<w:ins w:id="2" w:author="A"><w:r><w:t xml:space="preserve"> new</w:t></w:r></w:ins>', "See new"),
+    (
+        '<w:ins w:id="2" w:author="A"><w:r><w:t xml:space="preserve"> new</w:t></w:r></w:ins>',
+        "See new",
+    ),
     ("<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>", "See"),
     ('<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>4</w:t></w:r>', "See[4]"),
     ('<w:r><w:endnoteReference w:id="2"/></w:r>', "See[^e2]"),
@@ -478,7 +481,9 @@ STYLES = ["Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Numb
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(STYLES), st.lists(st.tuples(XML_TEXT, st.booleans()), max_size=3)),
+        st.tuples(
+            st.sampled_from(STYLES), st.lists(st.tuples(XML_TEXT, st.booleans()), max_size=3)
+        ),
         max_size=8,
     )
 )

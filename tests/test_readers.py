@@ -131,7 +131,11 @@ def test_plain_and_markdown_spans_index_the_text(text: str) -> None:
 
 def test_legacy_encoding_is_detected_with_a_note(tmp_path: Path) -> None:
     page = tmp_path / "legacy.txt"
-    page.write_bytes("Crème à base de café: elle réduit les rides de façon durable et visible.\n".encode("cp1252"))
+    page.write_bytes(
+        "Crème à base de café: elle réduit les rides de façon durable et visible.\n".encode(
+            "cp1252"
+        )
+    )
     doc = read_document(page)
     assert doc.text.startswith("Crème à base de café")
     (note,) = doc.notes

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import OpcError
 from docx.opc.package import OpcPackage
 from docx.opc.part import Part, XmlPart
 from docx.package import Package
@@ -67,19 +66,6 @@ RAISED = str.maketrans(
 RAISED_WORDS = {"TM": "™", "SM": "℠"}
 ORDINALS = frozenset({"st", "nd", "rd", "th"})
 
-# zipfile, zlib and python-docx's package loader raise all of these on a damaged package.
-OPEN_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    OSError,
-    RuntimeError,  # an encrypted ZIP member; an unsupported compression method
-    KeyError,  # a part or relationship that the package lacks
-    ValueError,  # a bad part name, content type or encoding
-    OpcError,
-    etree.LxmlError,
-)
 NOTE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 RESAVE = "open it in Word and save it as a Word document (.docx), then run again"
 
@@ -180,7 +166,10 @@ def open_document(path: Path, data: bytes) -> XmlPart:
     """Open the package and return its main document part, or say why it cannot be read."""
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
-    except OPEN_ERRORS as err:
+    except Exception as err:
+        # python-docx's loader trusts the package: damaged content types or relationships
+        # surface as AttributeError or TypeError as well as the ZIP, XML and lookup errors
+        # below. Whatever it raises, the file cannot be opened; our own code runs outside.
         raise open_failure(path, err) from err
     if part.content_type != CT.WML_DOCUMENT_MAIN or not isinstance(part, XmlPart):
         raise ReaderError(
@@ -197,6 +186,8 @@ def open_failure(path: Path, err: Exception) -> ReaderError:
         what = f"a part is missing ({err.args[0] if err.args else 'unnamed'})"
     elif isinstance(err, zipfile.BadZipFile | zlib.error | lzma.LZMAError | EOFError):
         what = f"not a ZIP package, or a damaged one ({err or 'empty'})"
+    elif isinstance(err, AttributeError | TypeError):
+        what = "a damaged package (its content types or relationships are malformed)"
     else:
         what = f"a damaged package ({type(err).__name__}: {err})"
     return ReaderError(f"{path}: cannot read the Word document: {what} - {RESAVE}")
