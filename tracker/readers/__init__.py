@@ -94,29 +94,27 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problem = f"{path}:{line}: not valid UTF-8 (byte 0x{data[err.start]:02x})"
+        problem = f"not valid UTF-8 at line {line} (byte 0x{data[err.start]:02x})"
     guess = detect_encoding(data)
     if guess is None:
-        raise ReaderError(
-            f"{problem} and no other encoding fits - save the file as UTF-8 and run again"
-        )
+        raise ReaderError(f"{path}: {problem} and no other encoding fits - save it as UTF-8")
     text = data.decode(guess)
     if control_share(text) > MAX_CONTROL_SHARE:
-        raise ReaderError(
-            f"{problem}; it looks binary - give the page as text, Markdown, HTML or DOCX"
-        )
-    note = problem.split(": ", 1)[1]
-    return text, [f"{note}: decoded as {guess} (detected) - save it as UTF-8 to be sure"]
+        raise ReaderError(f"{path}: {problem}; it looks binary - give the page as text or HTML")
+    return text, [f"{problem}: decoded as {guess} (detected) - save it as UTF-8 to be sure"]
 
 
 def detect_encoding(data: bytes) -> str | None:
     """Return the encoding charset-normalizer finds cleanest for data, if any is clean enough."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or best.chaos > MAX_CHAOS:
+    matches = list(from_bytes(data))
+    if not matches or min(m.chaos for m in matches) > MAX_CHAOS:
         return None
-    return str(best.encoding)
+    cleanest = min(m.chaos for m in matches)
+    tied = [str(m.encoding) for m in matches if m.chaos <= cleanest]
+    # Short texts fit several code pages equally well; Windows-1252 is the one most text is in.
+    return "cp1252" if "cp1252" in tied else tied[0]
 
 
 def control_share(text: str) -> float:
