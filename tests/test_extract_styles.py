@@ -1,0 +1,102 @@
+"""Extraction through every common citation style, on a Markdown page and a plain-text page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.extract import extract
+from tracker.model import Source
+
+LANSDOWN = Source(
+    "lansdown2007zinc",
+    "article",
+    {
+        "title": "Zinc in wound healing: theoretical, experimental, and clinical aspects",
+        "author": "Lansdown, Alan B. G. and Mirastschijski, Ursula",
+        "journal": "Wound Repair and Regeneration",
+        "year": "2007",
+        "doi": "10.1111/j.1524-475X.2007.00230.x",
+        "pmid": "17244314",
+    },
+    1,
+)
+SOURCES = {LANSDOWN.key: LANSDOWN}
+
+PAGE = """\
+---
+title: Zinc for Wounds
+---
+# Zinc for Wounds
+
+Zinc speeds wound healing [@lansdown2007zinc, p. 9].
+
+Topical zinc is well tolerated by most patients.[^1]
+
+Lansdown et al. (2007) reported faster wound closure with zinc.
+
+Zinc oxide creams reduce nappy rash (Lansdown & Mirastschijski 2007).
+
+Zinc deficiency delays repair \\cite{lansdown2007zinc}.
+
+Zinc supplements shorten healing times (https://doi.org/10.1111/j.1524-475X.2007.00230.x).
+
+Zinc lowers infection rates (PMID: 17244314).
+
+Copper also helps wounds close [@unknown2020].
+
+Zinc ointment soothes burns [1, 2].
+
+[^1]: Lansdown AB, Mirastschijski U. Zinc in wound healing. Wound Repair Regen. 2007. doi:10.1111/j.1524-475X.2007.00230.x
+
+## References
+
+1. Lansdown AB, Mirastschijski U. Zinc in wound healing: theoretical, experimental, and clinical aspects. Wound Repair Regen. 2007;15(1):2-16.
+2. Brown C. Copper and wounds. Metal Med. 2015.
+"""
+
+EXPECTED = [
+    ("Zinc speeds wound healing", [("lansdown2007zinc", "p. 9")]),
+    ("Topical zinc is well tolerated", [("lansdown2007zinc", None)]),
+    ("Lansdown et al. (2007) reported", [("lansdown2007zinc", None)]),
+    ("Zinc oxide creams", [("lansdown2007zinc", None)]),
+    ("Zinc deficiency delays", [("lansdown2007zinc", None)]),
+    ("Zinc supplements shorten", [("lansdown2007zinc", None)]),
+    ("Zinc lowers infection", [("lansdown2007zinc", None)]),
+    ("Copper also helps", [("unknown2020", None)]),
+    ("Zinc ointment soothes", [("lansdown2007zinc", None), (None, None)]),
+]
+
+
+@pytest.fixture(scope="module")
+def claims(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str | None, str | None]]]:
+    path = tmp_path_factory.mktemp("styles") / "zinc.md"
+    path.write_text(PAGE, encoding="utf-8")
+    result = extract(path, SOURCES)
+    assert result.document.title == "Zinc for Wounds"
+    return {c.text: [(ci.key, ci.locator) for ci in c.citations] for c in result.claims}
+
+
+@pytest.mark.parametrize(("start", "expected"), EXPECTED)
+def test_each_style_resolves(claims: dict, start: str, expected: list) -> None:
+    (text,) = [t for t in claims if t.startswith(start)]
+    assert claims[text] == expected
+
+
+def test_reference_list_and_footnote_are_not_claims(claims: dict) -> None:
+    assert not [t for t in claims if "Wound Repair Regen" in t or t.startswith("Brown C")]
+
+
+def test_flattened_markers_count_only_with_a_reference_list(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Zinc heals damaged tissues1-2 within days.\n\nCOVID-19 slowed clinics down in 2020.\n\n"
+        "References\n\n1. Lansdown AB. Zinc in wound healing. Wound Repair Regen. 2007.\n"
+        "2. Brown C. Copper and wounds. Metal Med. 2015.\n",
+        encoding="utf-8",
+    )
+    result = extract(page, SOURCES)
+    cited = {c.text[:10]: [ci.ref for ci in c.citations] for c in result.claims}
+    assert cited == {"Zinc heals": [1, 2], "COVID-19 s": []}
+    assert not result.problems
