@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.checks import CHECKS
+from tracker.checks import CHECKS, DOCUMENT_CHECKS
 from tracker.cli import cli
 
 from .conftest import REGISTER, REPO, write_project
@@ -36,7 +36,7 @@ def test_readme_documents_every_command_and_check() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in COMMANDS:
         assert f"### `tracker {name}" in readme, name
-    for module in CHECKS:
+    for module in CHECKS + DOCUMENT_CHECKS:
         assert f"| `{module.ID}` | {module.SEVERITY.value} | {module.SUMMARY} |" in readme, (
             module.ID
         )
@@ -135,3 +135,16 @@ def test_report_writes_both_files(tmp_path: Path) -> None:
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and "0.1.0" in result.stdout
+
+
+def test_writers_check_on_a_draft(tmp_path: Path) -> None:
+    draft = "# New page\n\nVitamin D reduces colds in winter.\n\nBook a visit.\n"
+    write_project(tmp_path, {"drafts/new.md": draft})
+    new, missing = tmp_path / "drafts" / "new.md", tmp_path / "missing.md"
+    result = run("check", "-C", str(tmp_path), str(new), str(missing))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any("missing.md:1:1: document.unreadable: " in line for line in lines)
+    (uncited,) = [line for line in lines if "document.uncited" in line]
+    assert uncited.startswith("drafts/new.md:3:1: document.uncited: needs a source")
+    assert "the team already cites smith2020trial for this (p-000001" in uncited

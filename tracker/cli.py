@@ -222,6 +222,7 @@ def check_documents(
     from tracker.checks import run_document_checks
     from tracker.checks.document.base import DocumentAudit
     from tracker.config import find_root, load_config
+    from tracker.extract import display_path
     from tracker.extract import extract as extract_document
     from tracker.project import open_bibliography
     from tracker.readers import ReaderError
@@ -235,7 +236,7 @@ def check_documents(
     findings: list[Any] = []
     claims = 0
     for document in documents:
-        audit = DocumentAudit(document.as_posix(), None, sources, matcher, bibliography)
+        audit = DocumentAudit(display_path(document, root), None, sources, matcher, bibliography)
         try:
             audit.extraction = extract_document(document, sources, root)
             claims += len(audit.extraction.claims)
