@@ -148,3 +148,12 @@ def test_writers_check_on_a_draft(tmp_path: Path) -> None:
     (uncited,) = [line for line in lines if "document.uncited" in line]
     assert uncited.startswith("drafts/new.md:3:1: document.uncited: needs a source")
     assert "the team already cites smith2020trial for this (p-000001" in uncited
+
+
+def test_extract_goes_on_after_an_unreadable_document(tmp_path: Path) -> None:
+    write_project(tmp_path, {"content/bad.txt": b"\x00\x01\x02 binary"})
+    bad, good = tmp_path / "content" / "bad.txt", tmp_path / "content" / "page.txt"
+    result = run("extract", str(bad), str(good), "-C", str(tmp_path))
+    assert result.returncode == 2
+    assert "Vitamin D reduces colds in winter." in result.stdout
+    assert "bad.txt: a binary file, not text" in result.stderr

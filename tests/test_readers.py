@@ -146,3 +146,17 @@ def test_binary_files_are_refused(tmp_path: Path) -> None:
     page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     with pytest.raises(ReaderError, match="binary file"):
         read_document(page)
+
+
+@settings(max_examples=150)
+@given(st.binary(max_size=600), st.sampled_from([".txt", ".md"]))
+def test_any_bytes_read_or_give_a_reader_error(tmp_path_factory, data: bytes, suffix: str) -> None:
+    path = tmp_path_factory.mktemp("bytes") / f"doc{suffix}"
+    path.write_bytes(data)
+    try:
+        doc = read_document(path)
+    except ReaderError as err:
+        assert str(path) in str(err)
+        return
+    for block in doc.blocks:
+        assert 0 <= block.start <= block.end <= len(doc.text)

@@ -96,14 +96,20 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
     from tracker.extract import extract as extract_document
     from tracker.outputs import extraction_dict, extraction_text
     from tracker.project import open_bibliography
+    from tracker.readers import ReaderError
 
     root = find_root(project_dir or Path.cwd())
     if root is None and write:
         raise ProjectError("--write needs a claims project - run inside one or pass -C FOLDER")
     config = load_config(root) if root else None
     sources = open_bibliography(config).sources if config else {}
-    results = [extract_document(d, sources, root) for d in documents]
-    if fmt == "json":
+    results, failures = [], []
+    for document in documents:
+        try:
+            results.append(extract_document(document, sources, root))
+        except ReaderError as err:
+            failures.append(str(err))
+    if fmt == "json" and results:
         payload: Any = [extraction_dict(r, sources) for r in results]
         click.echo(
             json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False)
@@ -114,6 +120,8 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
     if write and config:
         for result in results:
             write_register(config.path("claims"), result)
+    if failures:
+        raise UserError("\n".join(failures))
 
 
 def write_register(folder: Path, result: Any) -> None:
