@@ -30,6 +30,8 @@ NOT_CLAIMS = [
     ("Therefore, it is essential to verify where a product is manufactured.", "paragraph"),
     ("We hope this information helps those considering treatment.", "paragraph"),
     ("Learn more", "paragraph"),
+    ("If you are curious about this therapy, keep reading for a simple explanation.", "paragraph"),
+    ("Our team will gladly help you book a consultation with a specialist.", "paragraph"),
     ("Secretome Therapy", "heading"),
     ("Attributes Secretome Exosome", "table_header"),
     ("About Our Clinic", "table_row"),
