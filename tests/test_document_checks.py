@@ -45,7 +45,7 @@ EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         [CITED, "Zinc heals [@smith2020trial].\n"],
     ),
-    "document.unreadable": ([b"caf\xe9 \xff\xfe broken"], [CITED]),
+    "document.unreadable": ([b"\x00\x01\x02 binary \xff\xfe"], [CITED]),
 }
 
 

@@ -75,7 +75,13 @@ class DocumentText:
         return self.blocks[index]
 
 
-SUFFIXES = {".txt": "plain", ".text": "plain", ".md": "markdown", ".markdown": "markdown"}
+SUFFIXES = {
+    ".txt": "plain",
+    ".text": "plain",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".docx": "docx",
+}
 
 
 # A legacy encoding is taken only when the text it gives is this free of mess (charset-
@@ -125,6 +131,7 @@ def control_share(text: str) -> float:
 READERS = {
     "plain": "tracker.readers.plain:read_plain",
     "markdown": "tracker.readers.markdown:read_markdown",
+    "docx": "tracker.readers.docx:read_docx",
 }
 
 
@@ -149,4 +156,4 @@ def read_document(path: Path) -> DocumentText:
 
 
 # Formats whose reader takes the raw bytes and decodes them itself.
-BINARY_FORMATS: frozenset[str] = frozenset()
+BINARY_FORMATS = frozenset({"docx"})

@@ -26,10 +26,11 @@ from lxml import etree
 from tracker.readers import Block, DocumentText, ReaderError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+MC_ALTERNATE, MC_FALLBACK = MC + "AlternateContent", MC + "Fallback"
 DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
-P, TBL, TR, TC, R, T = (W + tag for tag in ("p", "tbl", "tr", "tc", "r", "t"))
+P, TBL, TR, TC, R, RPR, T = (W + tag for tag in ("p", "tbl", "tr", "tc", "r", "rPr", "t"))
 BLOCKS = frozenset({P, TBL})
 # Content controls and custom XML wrap paragraphs, rows and cells without changing them.
 BLOCK_WRAPPERS = frozenset({W + "sdt", W + "sdtContent", W + "customXml"})
@@ -38,6 +39,8 @@ INLINE_WRAPPERS = frozenset(
     W + tag
     for tag in "hyperlink ins moveTo smartTag sdt sdtContent fldSimple customXml dir bdo".split()
 )
+# Text boxes float beside the text: their text is not read, and a note says so.
+TEXT_BOX = W + "txbxContent"
 RUN_CHARACTERS = {
     W + "tab": " ",
     W + "ptab": " ",
@@ -66,6 +69,8 @@ RAISED = str.maketrans(
 RAISED_WORDS = {"TM": "™", "SM": "℠"}
 ORDINALS = frozenset({"st", "nd", "rd", "th"})
 
+# Word 97-2003 files and password-protected documents are OLE2 compound files, not ZIP.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NOTE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 RESAVE = "open it in Word and save it as a Word document (.docx), then run again"
 
@@ -111,6 +116,7 @@ class StyleSheet:
     def __init__(self, root: etree._Element | None) -> None:
         self.own: dict[str, tuple[Style, str | None]] = {}
         self.resolved: dict[str, Style] = {}
+        self.combined: dict[tuple[Style, str | None], Style] = {}
         self.default: str | None = None
         for element in children(root, frozenset({W + "style"})):
             self.add(element)
@@ -120,12 +126,19 @@ class StyleSheet:
         style_id = element.get(W + "styleId")
         if style_id is None:
             return
-        name = val(child(element, "name"))
-        own = settings(child(element, "pPr"), child(element, "rPr"), name)
+        found = {**tags(child(element, "pPr")), **tags(child(element, "rPr"))}
+        own = settings(found, val(child(element, "name")))
         self.own[style_id] = (own, val(child(element, "basedOn")))
         is_default = element.get(W + "default") in ("1", "true", "on")
         if is_default and element.get(W + "type") == "paragraph":
             self.default = style_id
+
+    def effective(self, direct: Style, style_id: str | None) -> Style:
+        """Return direct formatting over a style; each pair is worked out once."""
+        key = (direct, style_id)
+        if key not in self.combined:
+            self.combined[key] = direct.over(self.lookup(style_id))
+        return self.combined[key]
 
     def lookup(self, style_id: str | None) -> Style:
         """Return a style's settings with its base styles folded in."""
@@ -159,11 +172,19 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     sheet = StyleSheet(part_element(related_part(part, RT.STYLES)))
     items, lines = body_items(body, sheet)
     items += note_items(path, part, sheet, lines)
-    return assemble(path, items, core_title(part.package) or heading_title(items))
+    doc = assemble(path, items, core_title(part.package) or heading_title(items))
+    doc.notes.extend(text_box_notes(body))
+    return doc
 
 
 def open_document(path: Path, data: bytes) -> XmlPart:
     """Open the package and return its main document part, or say why it cannot be read."""
+    if data.startswith(OLE2_SIGNATURE):
+        raise ReaderError(
+            f"{path}: a Word 97-2003 (.doc) or password-protected file, not a .docx - "
+            "open it in Word and save it as a Word document (.docx) with no password, "
+            "then run again"
+        )
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
     except Exception as err:
@@ -225,26 +246,31 @@ def val(element: etree._Element | None) -> str | None:
     return None if element is None else element.get(W + "val")
 
 
-def settings(ppr: etree._Element | None, rpr: etree._Element | None, name: str | None) -> Style:
+def tags(properties: etree._Element | None) -> dict[str, etree._Element]:
+    """Map the tags of a w:pPr or w:rPr to its children, read in one pass for speed."""
+    return {} if properties is None else {item.tag: item for item in properties}
+
+
+def settings(found: dict[str, etree._Element], name: str | None = None) -> Style:
     """Read the settings that matter here from paragraph and run properties."""
     return Style(
         name=name,
-        outline=outline_of(ppr),
-        numbered=numbered_of(ppr),
-        vert=val(child(rpr, "vertAlign")),
-        hidden=on_off(child(rpr, "vanish")),
+        outline=outline_of(found.get(W + "outlineLvl")),
+        numbered=numbered_of(found.get(W + "numPr")),
+        vert=val(found.get(W + "vertAlign")),
+        hidden=on_off(found.get(W + "vanish")),
     )
 
 
-def outline_of(ppr: etree._Element | None) -> int | None:
-    """Return the outline level of paragraph properties (0 for Heading 1, 9 for body text)."""
-    level = val(child(ppr, "outlineLvl"))
+def outline_of(element: etree._Element | None) -> int | None:
+    """Return an outline level (0 for Heading 1, 9 for body text)."""
+    level = val(element)
     return int(level) if level is not None and level.isdecimal() else None
 
 
-def numbered_of(ppr: etree._Element | None) -> bool | None:
-    """Tell whether paragraph properties number the paragraph; numId 0 removes numbering."""
-    number_id = val(child(child(ppr, "numPr"), "numId"))
+def numbered_of(numbering: etree._Element | None) -> bool | None:
+    """Tell whether w:numPr numbers the paragraph; numId 0 removes numbering."""
+    number_id = val(child(numbering, "numId"))
     return None if number_id is None else number_id.strip() != "0"
 
 
@@ -273,8 +299,8 @@ def body_items(body: etree._Element, sheet: StyleSheet) -> tuple[list[Rendered],
 
 def paragraph_item(p: etree._Element, sheet: StyleSheet, line: int) -> Rendered:
     """Render a body paragraph as a heading, list item or paragraph."""
-    ppr = child(p, "pPr")
-    style = settings(ppr, None, None).over(sheet.lookup(val(child(ppr, "pStyle")) or sheet.default))
+    found = tags(child(p, "pPr"))
+    style = sheet.effective(settings(found), val(found.get(W + "pStyle")) or sheet.default)
     level = heading_level(style)
     if level is not None:
         return Rendered("heading", paragraph_text(p, sheet), line, level=level)
@@ -331,19 +357,27 @@ def runs(element: etree._Element) -> Iterator[etree._Element]:
 
 def run_pieces(run: etree._Element, sheet: StyleSheet) -> Iterator[Piece]:
     """Yield a run's text, spaces for tabs and breaks, and markers for note references."""
-    rpr = child(run, "rPr")
-    style = settings(None, rpr, None).over(sheet.lookup(val(child(rpr, "rStyle"))))
-    if style.hidden:
-        return
-    raised = style.vert == "superscript"
+    raised = False
     for item in run:
-        if item.tag == T:
+        tag = item.tag
+        if tag == RPR:  # the schema puts it first, before any text
+            style = run_style(item, sheet)
+            if style.hidden:
+                return
+            raised = style.vert == "superscript"
+        elif tag == T:
             yield Piece((item.text or "").translate(SPACES), raised)
-        elif item.tag in RUN_CHARACTERS:
-            yield Piece(RUN_CHARACTERS[item.tag], raised)
-        elif item.tag in NOTE_REFERENCES:
+        elif tag in RUN_CHARACTERS:
+            yield Piece(RUN_CHARACTERS[tag], raised)
+        elif tag in NOTE_REFERENCES:
             note_id = (item.get(W + "id") or "").strip()
-            yield Piece(f"[^{NOTE_REFERENCES[item.tag]}{note_id}]" if note_id else "")
+            yield Piece(f"[^{NOTE_REFERENCES[tag]}{note_id}]" if note_id else "")
+
+
+def run_style(rpr: etree._Element, sheet: StyleSheet) -> Style:
+    """Return a run's direct formatting over its character style."""
+    found = tags(rpr)
+    return sheet.effective(settings(found), val(found.get(W + "rStyle")))
 
 
 def render(pieces: Iterable[Piece]) -> str:
@@ -416,6 +450,18 @@ def core_title(package: OpcPackage) -> str:
     root = part_element(related_part(package, RT.CORE_PROPERTIES))
     title = None if root is None else root.find(DC_TITLE)
     return " ".join((title.text or "").split()) if title is not None else ""
+
+
+def text_box_notes(body: etree._Element) -> list[str]:
+    """Say how many text boxes were left unread, so that their claims are checked by hand."""
+    # Word writes each text box twice, as a drawing and as a VML fallback: count one of them.
+    boxes = [
+        box for box in body.iter(TEXT_BOX) if next(box.iterancestors(MC_FALLBACK), None) is None
+    ]
+    if not boxes:
+        return []
+    count = f"{len(boxes)} text box{'es' if len(boxes) > 1 else ''}"
+    return [f"{count} not read - move the text into the body to have it checked"]
 
 
 def heading_title(items: list[Rendered]) -> str:

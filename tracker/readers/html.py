@@ -1,12 +1,12 @@
-"""Read the article text of an HTML page into headings, paragraphs, list items, table rows
-and footnotes, each pointing at the line of the element it came from.
+"""Read an HTML page's article text into blocks that point at the source lines they came from.
 
-The page is decoded (byte-order mark, declared charset, UTF-8, else a noted guess), parsed
-with BeautifulSoup's lenient html.parser, stripped of the site around the article (the
-page furniture named in tracker/data/html_boilerplate.yaml) and rendered block by block.
-Citation superscripts and links into the reference list become the bracket markers the
-marker parser reads ("[2-4]"), and reference-list items start with their number ("3. ")
-so the reference reader takes the number the page shows.
+The page is decoded (byte-order mark, declared charset, UTF-8, else a guess that is noted),
+parsed with BeautifulSoup's lenient html.parser, stripped of the site around the article
+(the furniture named in tracker/data/html_boilerplate.yaml) and rendered block by block:
+headings, paragraphs, list items, table rows and footnotes. Citation superscripts and links
+into the reference list become the bracket markers the marker parser reads ("[2-4]"), and
+reference-list items start with their number ("3. ") so the reference reader takes the
+number the page shows.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 from ruamel.yaml import YAML
 
 from tracker.readers import Block, DocumentText, ReaderError
+from tracker.references import HEADING_DECORATION
 from tracker.references import HEADINGS as REFERENCE_HEADINGS
 
 # --- decoding -------------------------------------------------------------------------
@@ -64,9 +65,11 @@ CHARSET_ALIASES = {
 # the standard's default for pages that declare nothing, then wins over Baltic or Central
 # European code pages that short English pages fit equally well.
 CHAOS_TOLERANCE = 5.0
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BINARY_SHARE = 0.01
 MARKUP = re.compile(r"<[A-Za-z!/?]")
+# A tag cut off by the end of a truncated file; html.parser would keep it as text.
+CUT_TAG = re.compile(r"<(?:[A-Za-z!/?][^<>]*)?")
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:
@@ -96,7 +99,15 @@ def decode_page(path: Path, data: bytes) -> tuple[str, list[str]]:
         raise ReaderError(f"{path}: binary data, not an HTML page - check that the file is a page")
     if not MARKUP.search(text):
         raise ReaderError(f"{path}: no HTML tags in the file - if it is plain text, name it .txt")
-    return text, notes
+    return without_cut_tag(text), notes
+
+
+def without_cut_tag(text: str) -> str:
+    """Drop a tag that the end of a truncated file cut off."""
+    last = text.rfind("<")
+    if last > text.rfind(">") and CUT_TAG.fullmatch(text, last):
+        return text[:last]
+    return text
 
 
 def decoded(path: Path, data: bytes) -> tuple[str, list[str]]:
@@ -105,8 +116,13 @@ def decoded(path: Path, data: bytes) -> tuple[str, list[str]]:
         if data.startswith(bom):
             return strictly(path, data, encoding), []
     declared = declared_charset(data)
-    for encoding in (declared, "utf-8"):
-        text = attempt(data, encoding)
+    utf8 = attempt(data, "utf-8")
+    if utf8 is not None and declared not in (None, "utf-8") and not data.isascii():
+        # A page re-saved as UTF-8 often keeps its old <meta charset>; text in a legacy
+        # code page is almost never valid UTF-8 by accident, so the bytes win.
+        name = display_name(declared)
+        return utf8, [f"the page declares charset {name!r} but is UTF-8 - read as UTF-8"]
+    for text in (attempt(data, declared), utf8):
         if text is not None:
             return text, []
     return guessed(path, data, declared)
@@ -129,7 +145,11 @@ def declared_charset(data: bytes) -> str | None:
     if not match:
         return None
     label = match.group(1).decode("ascii", "replace").lower()
-    return CHARSET_ALIASES.get(label, label)
+    label = CHARSET_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return label
 
 
 def attempt(data: bytes, encoding: str | None) -> str | None:
@@ -148,20 +168,24 @@ def guessed(path: Path, data: bytes, declared: str | None) -> tuple[str, list[st
     best = matches.best()
     if best is None:
         raise ReaderError(
-            f"{path}: not UTF-8 and no known encoding fits the bytes - "
-            "save the page as UTF-8 and run again"
+            f"{path}: not text in any known encoding (binary data?) - "
+            "check that the file is a saved web page, saved as UTF-8"
         )
     chosen = next(
         (m for m in matches if "cp1252" in m.could_be_from_charset and close_to(m, best)), best
     )
-    name = display_name(chosen.encoding)
+    # Code pages that decode these bytes to the same text are told apart by name only.
+    same_text = chosen.could_be_from_charset
+    name = display_name("cp1252" if "cp1252" in same_text else chosen.encoding)
     note = f"decoded as {name} (guessed) - save the page as UTF-8 to be sure"
     if declared:
-        note = f"the page declares charset {declared!r} but is not valid {declared}; " + note
+        name = display_name(declared)
+        note = f"the page declares charset {name!r} but is not valid {name}; " + note
     return str(chosen), [note]
 
 
 def close_to(match: charset_normalizer.CharsetMatch, best: charset_normalizer.CharsetMatch) -> bool:
+    """Tell whether a guess decodes about as cleanly as the best one."""
     return match.percent_chaos <= best.percent_chaos + CHAOS_TOLERANCE
 
 
@@ -186,11 +210,9 @@ def parse(path: Path, text: str) -> BeautifulSoup:
 
 
 def string_lines(soup: BeautifulSoup) -> dict[int, int]:
-    """Return the source line where each text node's text starts, keyed by the node's id.
-
-    Text nodes carry no line of their own, and once furniture is dropped the text around
-    them is gone, so lines are counted in one pass over the whole parsed page first.
-    """
+    """Return the source line where each text node's text starts, keyed by the node's id."""
+    # Text nodes carry no line of their own, and once furniture is dropped the text around
+    # them is gone, so lines are counted in one pass over the whole page first.
     lines: dict[int, int] = {}
     line = 1
     for node in soup.descendants:
@@ -214,7 +236,7 @@ class Furniture:
     tags: frozenset[str]
     roles: frozenset[str]
     words: frozenset[str]
-    fragments: tuple[str, ...]
+    fragments: re.Pattern[str]
 
 
 @cache
@@ -226,17 +248,28 @@ def furniture() -> Furniture:
         tags=frozenset(data["tags"]),
         roles=frozenset(data["roles"]),
         words=frozenset(data["words"]),
-        fragments=tuple(data["fragments"]),
+        fragments=re.compile("|".join(re.escape(fragment) for fragment in data["fragments"])),
     )
 
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-# An id with more words than this is the slug of a section title, not a widget's name.
-MAX_ID_WORDS = 2
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# An id with more words than this is more likely a section title's slug than a widget's name.
+MAX_ID_WORDS = 1
 NEVER_DROPPED = frozenset({"html", "head", "body", "main"})
 REFERENCE_NAMES = ("references", "bibliography", "reflist")
+
+
+def tags_in(tag: Tag) -> Iterator[Tag]:
+    """Yield the elements inside an element, in document order."""
+    # Not find_all (its filters are slow) nor .descendants (it first walks to the last
+    # descendant, so stopping early saves nothing and nested tables cost quadratic time).
+    pending = list(reversed(tag.contents))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Tag):
+            yield node
+            pending.extend(reversed(node.contents))
 
 
 def attr(tag: Tag, name: str) -> str:
@@ -249,20 +282,34 @@ def attr(tag: Tag, name: str) -> str:
 
 def drop_furniture(soup: BeautifulSoup) -> None:
     """Remove every furniture element that does not hold the article itself."""
-    names = furniture()
-    for tag in soup.find_all(True):
-        if not tag.decomposed and is_furniture(tag, names) and not holds_article(tag):
-            tag.decompose()
+    for tag in furniture_elements(soup, furniture(), article_holders(soup)):
+        tag.decompose()
+
+
+def furniture_elements(soup: BeautifulSoup, names: Furniture, keep: set[int]) -> list[Tag]:
+    """Return the outermost furniture elements, without looking inside them."""
+    found: list[Tag] = []
+    pending: list[Tag] = [soup]
+    while pending:
+        for child in pending.pop().contents:
+            if not isinstance(child, Tag):
+                continue
+            kept = child.name in NEVER_DROPPED or id(child) in keep
+            if not kept and is_furniture(child, names):
+                found.append(child)
+            else:
+                pending.append(child)
+    return found
 
 
 def is_furniture(tag: Tag, names: Furniture) -> bool:
     """Tell whether an element is page furniture by its tag, role, name or visibility."""
     if tag.name in names.tags:
         return True
-    if tag.name in HEADING_TAGS:
+    # Hidden elements are kept: collapsed FAQ answers are hidden until clicked, and they
+    # make claims like any other paragraph.
+    if not tag.attrs or tag.name in HEADING_TAGS:
         return False
-    if tag.has_attr("hidden") or HIDDEN_STYLE.search(attr(tag, "style")):
-        return True
     if attr(tag, "role").lower() in names.roles:
         return True
     return named_furniture(tag, names)
@@ -272,7 +319,7 @@ def named_furniture(tag: Tag, names: Furniture) -> bool:
     """Tell whether an element's class, id or aria-label names a widget."""
     ident, classes = attr(tag, "id"), attr(tag, "class")
     spelled = f"{ident} {classes}".lower()
-    if any(fragment in spelled for fragment in names.fragments):
+    if names.fragments.search(spelled):
         return True
     words = tokens(classes) + tokens(attr(tag, "aria-label"))
     id_words = tokens(ident)
@@ -286,18 +333,26 @@ def tokens(value: str) -> list[str]:
     return [word.lower() for word in NAME_TOKEN.findall(value)]
 
 
-def holds_article(tag: Tag) -> bool:
-    """Tell whether an element holds the article's title, its main part or its references."""
-    if tag.name in NEVER_DROPPED or is_article_part(tag):
-        return True
-    return tag.find(is_article_part) is not None
+def article_holders(soup: BeautifulSoup) -> set[int]:
+    """Return the ids of the elements that are or hold the article's h1, main or references."""
+    # One pass up from each part, not a search down from each furniture element: a page
+    # of nested widgets around its <h1> would otherwise take quadratic time.
+    holders: set[int] = set()
+    for tag in tags_in(soup):
+        node: Tag | None = tag if is_article_part(tag) else None
+        while node is not None and id(node) not in holders:
+            holders.add(id(node))
+            node = node.parent
+    return holders
 
 
 def is_article_part(tag: Tag) -> bool:
     """Tell whether an element must survive: the page's h1, its main part, its references."""
-    if tag.name in ("h1", "main") or attr(tag, "role") == "main":
+    if tag.name in ("h1", "main"):
         return True
-    return names_references(tag) or names_footnotes(tag)
+    if not tag.attrs:
+        return False
+    return attr(tag, "role") == "main" or names_references(tag) or names_footnotes(tag)
 
 
 def names_references(tag: Tag) -> bool:
@@ -316,25 +371,40 @@ def names_footnotes(tag: Tag) -> bool:
 
 def article_root(soup: BeautifulSoup) -> Tag:
     """Return the element that holds the article: <article>, <main>, role=main, else <body>."""
-    articles = soup.find_all("article")
+    articles = outermost(soup, "article")
     if articles:
         return max(articles, key=lambda tag: len(tag.get_text()))
-    found = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("body")
+    found = soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.find("body")
     return found if isinstance(found, Tag) else soup
 
 
 def drop_site_headers(root: Tag) -> None:
     """Drop <header> elements outside an article unless they hold the page's <h1>."""
-    for header in root.find_all("header"):
-        inside = root.name == "article" or header.find_parent("article") is not None
-        if not header.decomposed and not inside and header.find("h1") is None:
+    if root.name == "article":
+        return
+    for header in outermost(root, "header", skipped="article"):
+        if not any(inner.name == "h1" for inner in tags_in(header)):
             header.decompose()
+
+
+def outermost(root: Tag, name: str, skipped: str = "") -> list[Tag]:
+    """Return the elements of a name that no other one holds, not looking in `skipped` ones."""
+    found: list[Tag] = []
+    pending = list(reversed(root.contents))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Tag) and node.name == name:
+            found.append(node)
+        elif isinstance(node, Tag) and node.name != skipped:
+            pending.extend(reversed(node.contents))
+    return found
 
 
 def title_of(soup: BeautifulSoup) -> str:
     """Return the page's <title>, else its og:title, else its first <h1>."""
     title = soup.find("title")
-    if isinstance(title, Tag) and collapse(title.get_text()):
+    # An unclosed <title> swallows the page; its text is then no title.
+    if isinstance(title, Tag) and title.find(True) is None and collapse(title.get_text()):
         return collapse(title.get_text())
     meta = soup.find("meta", attrs={"property": "og:title"})
     if isinstance(meta, Tag) and collapse(attr(meta, "content")):
@@ -366,15 +436,12 @@ BREAKS = {
     "item": ITEM_BREAKS,
     "cell": CELL_BREAKS,
 }
-# Roles whose children are blocks; an inline element in them that holds blocks (a <b> left
-# open, an <a> around a card) is opened like a <div>.
-OPEN_ROLES = ("flow", "list", "table", "row")
 LIST_TAGS = frozenset({"ul", "ol", "menu"})
 # A table that holds these is the page's layout, not data: its cells are read as sections.
-LAYOUT_TAGS = [*HEADING_TAGS, "table", "article", "main", "section"]
-METADATA_TAGS = frozenset({"title", "meta", "link", "base", "img", "input", "wbr", "area"})
+LAYOUT_TAGS = HEADING_TAGS | {"table", "article", "main", "section"}
+# Elements whose content is never shown as text (<title> is the page's name, not its text).
+TEXTLESS_TAGS = frozenset({"title", "meta", "link", "base", "img", "input", "wbr", "area"})
 SEPARATOR = "\n\n"
-HEADING_DECORATION = " \t#*_:"
 FOOTNOTE_ID = re.compile(r"(?:fn|footnote)[-_:]?(\w[\w.-]*)", re.I)
 # Ids that reference lists give their entries: ref-3, ref3, r3, b3, bib3, CR3, reference-3,
 # fn3, footnote-3, cite_note-3 and Wikipedia's named cite_note-Smith2020-3.
@@ -383,20 +450,24 @@ REFERENCE_ID = re.compile(
     r"|cite[-_]note-(?:.*-)?\d+",
     re.I,
 )
-ID_NUMBER = re.compile(r"(\d+)$")
+ID_NUMBER = re.compile(r"(?<!\d)(\d{1,6})$")
 LEADING_NUMBER = re.compile(r"\[?\d{1,4}[.)\]]")
-LIST_NOTES = re.compile(r"notes?", re.I)
+NOTES_HEADING = re.compile(r"notes?", re.I)
 
 
 @dataclass
 class Frame:
-    """An element being read: its role, the inline text waiting to become a block, and
-    the numbering state of a list or table."""
+    """An element being read: its role, its pending inline text, its list or table state."""
 
     tag: Tag
     role: str
     kind: str = "paragraph"
     context: str | None = None
+    # The nearest enclosing list (numbers its items), row (gathers its cells) and table
+    # (counts its rows), held here because searching the stack is slow on deep pages.
+    owner: Frame | None = None
+    row: Frame | None = None
+    table: Frame | None = None
     run: list[PageElement] = field(default_factory=list)
     flushed: bool = False
     prefix: str = ""
@@ -427,6 +498,7 @@ class Page:
         self.blocks.append(Block(kind, start, self.length, line, label))
 
     def text(self) -> str:
+        """Return the rendered text: the blocks joined by blank lines."""
         return "".join(self.parts)
 
     def line_of(self, nodes: list[PageElement], fallback: int) -> int:
@@ -441,25 +513,26 @@ class Page:
     def saw_heading(self, text: str, level: int) -> None:
         """Open a reference section at a References heading; close it at the next one."""
         name = text.strip(HEADING_DECORATION)
-        if REFERENCE_HEADINGS.fullmatch(name) or LIST_NOTES.fullmatch(name):
+        if REFERENCE_HEADINGS.fullmatch(name) or NOTES_HEADING.fullmatch(name):
             self.references_level = level
         elif self.references_level is not None and level <= self.references_level:
             self.references_level = None
 
 
 def walk(root: Tag, page: Page) -> None:
-    """Cut the article into blocks, element by element, without recursion (pages nest
-    thousands deep when html.parser meets unclosed tags)."""
+    """Cut the article into blocks, element by element."""
+    # A loop over an explicit stack, not recursion: html.parser nests every unclosed <p>
+    # or <li> inside the one before, so old pages nest thousands of elements deep.
     holders = block_holders(root)
     stack = [Frame(root, "flow", children=iter(root.contents))]
     while stack:
         frame = stack[-1]
         node = next(frame.children, None)
         if node is None:
-            close(stack.pop(), stack, page)
+            close(stack.pop(), page)
         elif isinstance(node, Tag) and breaks(frame, node, holders):
-            flush(frame, stack, page)
-            stack.append(open_frame(node, stack, page))
+            flush(frame, page)
+            stack.append(open_frame(node, frame, page))
         else:
             frame.run.append(node)
 
@@ -467,7 +540,9 @@ def walk(root: Tag, page: Page) -> None:
 def block_holders(root: Tag) -> set[int]:
     """Return the ids of the elements that hold a block element somewhere inside."""
     holders: set[int] = set()
-    for block in root.find_all(BLOCK_TAGS):
+    for block in tags_in(root):
+        if block.name not in BLOCK_TAGS:
+            continue
         parent = block.parent
         while parent is not None and parent is not root and id(parent) not in holders:
             holders.add(id(parent))
@@ -479,25 +554,25 @@ def breaks(frame: Frame, tag: Tag, holders: set[int]) -> bool:
     """Tell whether a child element starts a block of its own inside this frame."""
     if frame.role in BREAKS:
         return tag.name in BREAKS[frame.role]
+    # An inline element that holds blocks (a <b> left open, an <a> around a card) is
+    # opened like a <div>, so the blocks inside it stay blocks.
     return tag.name in BLOCK_TAGS or id(tag) in holders
 
 
-def open_frame(tag: Tag, stack: list[Frame], page: Page) -> Frame:
+def open_frame(tag: Tag, parent: Frame, page: Page) -> Frame:
     """Start reading an element that is a block of its own."""
-    parent = stack[-1]
     role = role_of(tag, parent)
-    frame = Frame(tag, role, context=parent.context)
+    kind = "heading" if role == "heading" else "paragraph"
+    frame = Frame(tag, role, kind, parent.context, parent.owner, parent.row, parent.table)
     frame.children = iter(tag.contents)
-    if role == "heading":
-        frame.kind = "heading"
-    elif role == "list":
-        frame.kind = "list_item"
-        frame.context = list_context(tag, parent, page)
-        frame.count = list_start(tag) - 1
+    if role == "list":
+        open_list(frame, parent, page)
     elif role == "item":
-        number_item(frame, stack)
-    elif role == "row" and parent.role in ("row", "cell"):
-        emit_row(row_of(parent, stack), stack, page)
+        number_item(frame)
+    elif role == "row":
+        open_row(frame, parent, page)
+    elif role == "table" and tag.name == "table":
+        frame.table, frame.row = frame, None
     elif role == "flow":
         frame.context = section_context(tag, parent)
     return frame
@@ -513,7 +588,7 @@ def role_of(tag: Tag, parent: Frame) -> str:
     if name == "li":
         return "item"
     if name == "table":
-        return "flow" if tag.find(LAYOUT_TAGS) else "table"
+        return "flow" if any(inner.name in LAYOUT_TAGS for inner in tags_in(tag)) else "table"
     if name in ("thead", "tbody", "tfoot") and parent.role == "table":
         return "table"
     if name == "tr" and parent.role in ("table", "row", "cell"):
@@ -544,15 +619,30 @@ def list_context(tag: Tag, parent: Frame, page: Page) -> str | None:
     return None
 
 
+def open_list(frame: Frame, parent: Frame, page: Page) -> None:
+    """Start a list: its kind of items and the number before its first one."""
+    frame.kind = "list_item"
+    frame.context = list_context(frame.tag, parent, page)
+    frame.count = list_start(frame.tag) - 1
+    frame.owner = frame
+
+
+def open_row(frame: Frame, parent: Frame, page: Page) -> None:
+    """Start a table row; a row opened inside another (an unclosed <tr>) ends that one."""
+    if parent.role in ("row", "cell") and parent.row is not None:
+        emit_row(parent.row, page)
+    frame.row = frame
+
+
 def list_start(tag: Tag) -> int:
     """Return the number of an ordered list's first item."""
     start = attr(tag, "start").strip()
     return int(start) if start.isdecimal() and len(start) < 6 else 1
 
 
-def number_item(frame: Frame, stack: list[Frame]) -> None:
+def number_item(frame: Frame) -> None:
     """Number a list item and, in a reference or footnote list, mark it so."""
-    owner = next((f for f in reversed(stack) if f.role == "list"), None)
+    owner = frame.owner
     frame.kind = "list_item"
     if owner is None:
         return
@@ -571,7 +661,7 @@ def number_item(frame: Frame, stack: list[Frame]) -> None:
         frame.prefix = f"{number}. "
 
 
-def flush(frame: Frame, stack: list[Frame], page: Page) -> None:
+def flush(frame: Frame, page: Page) -> None:
     """Turn the inline text gathered in a frame into a block (or a table cell)."""
     nodes, frame.run = frame.run, []
     first = not frame.flushed
@@ -579,8 +669,8 @@ def flush(frame: Frame, stack: list[Frame], page: Page) -> None:
     text = inline_text(nodes)
     if not text:
         return
-    if frame.role in ("row", "cell"):
-        row_of(frame, stack).cells.append(text)
+    if frame.role in ("row", "cell") and frame.row is not None:
+        frame.row.cells.append(text)
         return
     line = frame.tag.sourceline or 1
     if not first:
@@ -593,25 +683,18 @@ def flush(frame: Frame, stack: list[Frame], page: Page) -> None:
         page.saw_heading(text, int(frame.tag.name[1]))
 
 
-def close(frame: Frame, stack: list[Frame], page: Page) -> None:
+def close(frame: Frame, page: Page) -> None:
     """Finish an element: flush its last text and, for a row, emit the row."""
-    flush(frame, stack, page)
+    flush(frame, page)
     if frame.role == "row":
-        emit_row(frame, stack, page)
+        emit_row(frame, page)
 
 
-def row_of(frame: Frame, stack: list[Frame]) -> Frame:
-    """Return the row a cell belongs to (a row is its own row)."""
-    if frame.role == "row":
-        return frame
-    return next(f for f in reversed(stack) if f.role == "row")
-
-
-def emit_row(row: Frame, stack: list[Frame], page: Page) -> None:
+def emit_row(row: Frame, page: Page) -> None:
     """Add a table row block: cells joined by " | "; a table's first row is its header."""
     if not row.cells:
         return
-    table = next((f for f in reversed(stack) if f.tag.name == "table"), None)
+    table = row.table
     first = table is None or table.count == 0
     if table is not None:
         table.count += 1
@@ -643,6 +726,7 @@ SUPERSCRIPT_WORDS = {"TM": "™", "SM": "℠"}
 # What a link from a footnote or reference back to its marker shows.
 BACK_ARROWS = frozenset({"↩", "↩\ufe0e", "↩\ufe0f", "^", "↑", "⤴"})
 TAIL = 16
+MARKER_NODES = 24
 
 
 def collapse(text: str) -> str:
@@ -670,7 +754,7 @@ def expand(tag: Tag, pieces: list[str]) -> list[PageElement | str]:
     if name == "br":
         pieces.append(" ")
         return []
-    if name in METADATA_TAGS:
+    if name in TEXTLESS_TAGS:
         return []
     if name == "sup":
         pieces.append(sup_text(tag, tail(pieces)))
@@ -695,29 +779,47 @@ def tail(pieces: list[str]) -> str:
 
 def sup_text(sup: Tag, before: str) -> str:
     """Render a <sup>: a citation as "[2-4]", a footnote as "[^1]", else superscript text."""
-    label = noteref_label(sup, sup.find("a", href=True))
+    links = [inner for inner in tags_in(sup) if inner.name == "a"]
+    label = noteref_label(sup, links[0]) if links else None
     if label:
         return f"[^{label}]"
     inner = collapse(sup.get_text())
     cited = CITED.fullmatch(inner)
-    if cited and (inner[0] in "[(" or links_reference(sup) or not exponent_base(before)):
+    if cited and (inner[0] in "[(" or links_reference(links) or not exponent_base(before)):
         return f"[{cited.group(1)}]"
     return superscript(inner)
 
 
 def link_marker(link: Tag) -> str | None:
-    """Render a link to a reference ("#ref-3", text "3") as "[3]", one to a footnote as
-    "[^1]" and a link back to a marker ("↩") as nothing; return None for any other link."""
+    """Render a reference link as "[3]", a footnote link as "[^1]", a back link as ""."""
     label = noteref_label(link.parent, link)
     if label:
         return f"[^{label}]"
     target = fragment(link)
-    text = collapse(link.get_text())
-    if target is not None and text in BACK_ARROWS:
+    text = short_text(link) if target is not None else None
+    if target is None or text is None:
+        return None
+    if text in BACK_ARROWS:
         return ""
     cited = CITED.fullmatch(text)
-    if target and cited and REFERENCE_ID.fullmatch(target):
+    if cited and REFERENCE_ID.fullmatch(target):
         return f"[{cited.group(1)}]"
+    return None
+
+
+def short_text(tag: Tag) -> str | None:
+    """Return an element's text when it is short enough to be a marker ("3", "[12]")."""
+    # Bounded, so that links nested thousands deep are not each read to the bottom.
+    pieces: list[str] = []
+    pending: list[PageElement] = [tag]
+    for _ in range(MARKER_NODES):
+        if not pending:
+            return collapse("".join(pieces))
+        node = pending.pop()
+        if isinstance(node, Tag):
+            pending.extend(reversed(node.contents))
+        elif isinstance(node, str) and not isinstance(node, PreformattedString):
+            pieces.append(node)
     return None
 
 
@@ -730,6 +832,7 @@ def noteref_label(outer: PageElement | None, link: PageElement | None) -> str | 
 
 
 def is_noteref(element: PageElement | None) -> bool:
+    """Tell whether an element is marked as a footnote reference."""
     if not isinstance(element, Tag):
         return False
     return attr(element, "role") == "doc-noteref" or "footnote-ref" in attr(element, "class")
@@ -741,9 +844,9 @@ def fragment(link: Tag) -> str | None:
     return target if hash_sign else None
 
 
-def links_reference(sup: Tag) -> bool:
-    """Tell whether a <sup> holds a link into the reference list."""
-    return any(REFERENCE_ID.fullmatch(fragment(a) or "") for a in sup.find_all("a", href=True))
+def links_reference(links: list[Tag]) -> bool:
+    """Tell whether any of these links points into the reference list."""
+    return any(REFERENCE_ID.fullmatch(fragment(link) or "") for link in links)
 
 
 def exponent_base(before: str) -> bool:
