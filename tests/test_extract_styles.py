@@ -70,7 +70,9 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def claims(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str | None, str | None]]]:
+def claims(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, list[tuple[str | None, str | None]]]:
     path = tmp_path_factory.mktemp("styles") / "zinc.md"
     path.write_text(PAGE, encoding="utf-8")
     result = extract(path, SOURCES)

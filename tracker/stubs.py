@@ -55,9 +55,17 @@ def authors_in_bibtex(authors: str) -> str:
         if not part or part.lower() == "et al":
             continue
         pieces = part.replace(",", " ").split()
-        surname, initials = pieces[0], " ".join(p.rstrip(".") + "." for p in pieces[1:])
+        surname, initials = pieces[0], " ".join(initials_of(p) for p in pieces[1:])
         names.append(f"{surname}, {initials}".rstrip(", "))
     return " and ".join(names) + (" and others" if "et al" in authors else "")
+
+
+def initials_of(given: str) -> str:
+    """Turn "DJ" or "D.J." into "D. J."; a written-out name stays as it is."""
+    bare = given.replace(".", "")
+    if bare.isupper() and len(bare) <= 3:
+        return " ".join(f"{letter}." for letter in bare)
+    return given
 
 
 def braced(value: str) -> str:

@@ -81,12 +81,15 @@ SUFFIXES = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
 }
 
 
 # A legacy encoding is taken only when the text it gives is this free of mess (charset-
 # normalizer's "chaos"), and text with more than this share of control characters is binary.
 MAX_CHAOS = 0.2
+CHAOS_TOLERANCE = 5.0  # percentage points of charset-normalizer's mess measure
 MAX_CONTROL_SHARE = 0.02
 
 
@@ -111,16 +114,21 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """Return the encoding charset-normalizer finds cleanest for data, if any is clean enough."""
+    """Return the encoding charset-normalizer finds clean for data, or None when none is.
+
+    Short texts decode about as cleanly in several code pages (windows-1257 turns "naïve"
+    into "naļve"); Windows-1252, the code page most legacy text is in, wins when it is
+    about as clean as the best guess.
+    """
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data))
-    if not matches or min(m.chaos for m in matches) > MAX_CHAOS:
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None or best.chaos > MAX_CHAOS:
         return None
-    cleanest = min(m.chaos for m in matches)
-    tied = [str(m.encoding) for m in matches if m.chaos <= cleanest]
-    # Short texts fit several code pages equally well; Windows-1252 is the one most text is in.
-    return "cp1252" if "cp1252" in tied else tied[0]
+    close = [m for m in matches if m.percent_chaos <= best.percent_chaos + CHAOS_TOLERANCE]
+    western = next((m for m in close if "cp1252" in m.could_be_from_charset), None)
+    return "cp1252" if western else str(best.encoding)
 
 
 def control_share(text: str) -> float:
@@ -132,6 +140,7 @@ READERS = {
     "plain": "tracker.readers.plain:read_plain",
     "markdown": "tracker.readers.markdown:read_markdown",
     "docx": "tracker.readers.docx:read_docx",
+    "html": "tracker.readers.html:read_html",
 }
 
 
@@ -156,4 +165,4 @@ def read_document(path: Path) -> DocumentText:
 
 
 # Formats whose reader takes the raw bytes and decodes them itself.
-BINARY_FORMATS = frozenset({"docx"})
+BINARY_FORMATS = frozenset({"docx", "html"})

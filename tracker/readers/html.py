@@ -20,7 +20,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import charset_normalizer
 from bs4 import (
     BeautifulSoup,
     MarkupResemblesLocatorWarning,
@@ -30,7 +29,7 @@ from bs4 import (
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 from ruamel.yaml import YAML
 
-from tracker.readers import Block, DocumentText, ReaderError
+from tracker.readers import Block, DocumentText, ReaderError, detect_encoding
 from tracker.references import HEADING_DECORATION
 from tracker.references import HEADINGS as REFERENCE_HEADINGS
 
@@ -61,10 +60,6 @@ CHARSET_ALIASES = {
     "utf-16le": "utf-8",
     "utf-16be": "utf-8",
 }
-# A guess within this much "chaos" of the best one counts as just as good; windows-1252,
-# the standard's default for pages that declare nothing, then wins over Baltic or Central
-# European code pages that short English pages fit equally well.
-CHAOS_TOLERANCE = 5.0
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BINARY_SHARE = 0.01
 MARKUP = re.compile(r"<[A-Za-z!/?]")
@@ -163,30 +158,20 @@ def attempt(data: bytes, encoding: str | None) -> str | None:
 
 
 def guessed(path: Path, data: bytes, declared: str | None) -> tuple[str, list[str]]:
-    """Decode with charset-normalizer's guess and say so in a note."""
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
+    """Decode with the package's encoding guess and say so in a note."""
+    encoding = detect_encoding(data)
+    text = attempt(data, encoding) if encoding else None
+    if encoding is None or text is None:
         raise ReaderError(
             f"{path}: not text in any known encoding (binary data?) - "
             "check that the file is a saved web page, saved as UTF-8"
         )
-    chosen = next(
-        (m for m in matches if "cp1252" in m.could_be_from_charset and close_to(m, best)), best
-    )
-    # Code pages that decode these bytes to the same text are told apart by name only.
-    same_text = chosen.could_be_from_charset
-    name = display_name("cp1252" if "cp1252" in same_text else chosen.encoding)
+    name = display_name(encoding)
     note = f"decoded as {name} (guessed) - save the page as UTF-8 to be sure"
     if declared:
         name = display_name(declared)
         note = f"the page declares charset {name!r} but is not valid {name}; " + note
-    return str(chosen), [note]
-
-
-def close_to(match: charset_normalizer.CharsetMatch, best: charset_normalizer.CharsetMatch) -> bool:
-    """Tell whether a guess decodes about as cleanly as the best one."""
-    return match.percent_chaos <= best.percent_chaos + CHAOS_TOLERANCE
+    return text, [note]
 
 
 def display_name(encoding: str) -> str:
