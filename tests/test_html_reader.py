@@ -311,7 +311,7 @@ MARKERS = [
     ("<p>Heterogeneity was low (I<sup>2</sup> = 12%).</p>", "Heterogeneity was low (I² = 12%)."),
     ("<p>A rate of 5 s<sup>-1</sup>.</p>", "A rate of 5 s⁻¹."),
     ("<p>SecreCell<sup>TM</sup> serum.</p>", "SecreCell™ serum."),
-    ("<p>On the 5<sup>th</sup> day.</p>", "On the 5ᵗʰ day."),
+    ("<p>On the 5<sup>th</sup> day.</p>", "On the 5th day."),
     ("<p>Safe for all skin types<sup>*</sup></p>", "Safe for all skin types*"),
     ("<p>Our Serum<sup>®</sup>.</p>", "Our Serum®."),
     ("<p>In 2019<sup>[3]</sup> a trial began.</p>", "In 2019[3] a trial began."),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tracker.readers import ReaderError, read_document
 from tracker.readers.markdown import read_markdown
 from tracker.readers.plain import read_plain
+from tracker.readers.superscripts import render as render_raised
 
 
 def blocks(doc) -> list[tuple[str, str]]:
@@ -160,3 +161,24 @@ def test_any_bytes_read_or_give_a_reader_error(tmp_path_factory, data: bytes, su
         return
     for block in doc.blocks:
         assert 0 <= block.start <= block.end <= len(doc.text)
+
+
+@pytest.mark.parametrize(
+    ("raised", "before", "expected"),
+    [
+        ("2-4", "tissues", "[2-4]"),
+        ("3", "in 2019", "[3]"),
+        ("[5]", "healing.", "[5]"),
+        ("1,2", "repair", "[1,2]"),
+        ("6", "10", "⁶"),
+        ("2", "10 m", "²"),
+        ("3", "5 cm", "³"),
+        ("2", "an R", "²"),
+        ("TM", "Brand", "™"),
+        ("th", "the 5", "th"),
+    ],
+)
+def test_raised_text_is_a_citation_or_a_raised_character(
+    raised: str, before: str, expected: str
+) -> None:
+    assert render_raised(raised, before) == expected

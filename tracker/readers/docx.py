@@ -24,6 +24,7 @@ from docx.package import Package
 from lxml import etree
 
 from tracker.readers import Block, DocumentText, ReaderError
+from tracker.readers.superscripts import render as render_raised
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -55,19 +56,6 @@ SEPARATOR = "\n\n"
 
 HEADING_NAME = re.compile(r"heading ([1-9])")
 BODY_TEXT_LEVEL = 9
-CITATION_LIST = r"\d{1,4}(?:\s*[,\-‐‑‒–—−]\s*\d{1,4})*"
-CITATION = re.compile(rf"\[\s*({CITATION_LIST})\s*\]|\(\s*({CITATION_LIST})\s*\)|({CITATION_LIST})")
-ODD_DASHES = str.maketrans("‐‑‒−", "----")
-# A superscript number is an exponent, not a citation, after a power of ten (10⁶) or an area
-# or volume unit (m², cm³); after anything else (a word, a full stop, a year) it cites.
-POWER_BASE = re.compile(r"(?<![\d.,])10$")
-AREA_UNIT = re.compile(r"(?<![^\W\d_])(?:[kcmdnµμ]?m|ft)$")
-RAISED = str.maketrans(
-    "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ",
-)
-RAISED_WORDS = {"TM": "™", "SM": "℠"}
-ORDINALS = frozenset({"st", "nd", "rd", "th"})
 
 # Word 97-2003 files and password-protected documents are OLE2 compound files, not ZIP.
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -389,37 +377,10 @@ def render(pieces: Iterable[Piece]) -> str:
             raised += piece.text
             continue
         if raised:
-            text += superscript(raised, text)
+            text += render_raised(raised, text)
             raised = ""
         text += piece.text
-    return text + superscript(raised, text) if raised else text
-
-
-def superscript(text: str, before: str) -> str:
-    """Render superscript text as a citation marker glued to before, or as raised characters."""
-    core = text.strip()
-    citation = CITATION.fullmatch(core)
-    if citation and not is_exponent(core, before):
-        numbers = next(group for group in citation.groups() if group)
-        return f"[{numbers.translate(ODD_DASHES)}]" + text[len(text.rstrip()) :]
-    return text.replace(core, raise_characters(core, before), 1) if core else text
-
-
-def is_exponent(core: str, before: str) -> bool:
-    """Tell whether a superscript number is a power (10⁶, m²) rather than a citation."""
-    if not core.isdecimal():
-        return False
-    return bool(POWER_BASE.search(before) or (core in ("2", "3") and AREA_UNIT.search(before)))
-
-
-def raise_characters(core: str, before: str) -> str:
-    """Return Unicode superscript characters for core, or core itself when some have none."""
-    if core in RAISED_WORDS:
-        return RAISED_WORDS[core]
-    if before[-1:].isdigit() and core.lower() in ORDINALS:
-        return core  # "1st" reads better than "1ˢᵗ" and is what a search would type
-    raised = core.translate(RAISED)
-    return raised if all(a != b for a, b in zip(core, raised, strict=True)) else core
+    return text + render_raised(raised, text) if raised else text
 
 
 def note_items(path: Path, part: Part, sheet: StyleSheet, line: int) -> list[Rendered]:

@@ -30,6 +30,8 @@ from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 from ruamel.yaml import YAML
 
 from tracker.readers import Block, DocumentText, ReaderError, detect_encoding
+from tracker.readers.superscripts import citation_numbers
+from tracker.readers.superscripts import render as render_raised
 from tracker.references import HEADING_DECORATION
 from tracker.references import HEADINGS as REFERENCE_HEADINGS
 
@@ -693,21 +695,6 @@ def emit_row(row: Frame, page: Page) -> None:
 # --- inline text ----------------------------------------------------------------------
 
 INVISIBLE = {0x200B: None, 0x2060: None, 0xAD: None, 0xFEFF: None}
-CITED = re.compile(r"[\[(]?\s*(\d{1,4}(?:\s*[-–—,]\s*\d{1,4})*)\s*[\])]?")
-LAST_WORD = re.compile(r"[^\W\d_]+$")
-# A superscript number right after one of these is an exponent (m², I²), not a citation.
-# Units and statistics symbols are a closed set, not a lexicon, so they live here.
-EXPONENT_BASES = frozenset(
-    {"m", "cm", "mm", "km", "nm", "µm", "μm", "dm", "ft", "yd", "mi", "s", "R", "r", "I", "χ"}
-)
-SUPERSCRIPT = dict(
-    zip(
-        "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
-        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ",
-        strict=True,
-    )
-)
-SUPERSCRIPT_WORDS = {"TM": "™", "SM": "℠"}
 # What a link from a footnote or reference back to its marker shows.
 BACK_ARROWS = frozenset({"↩", "↩\ufe0e", "↩\ufe0f", "^", "↑", "⤴"})
 TAIL = 16
@@ -769,10 +756,7 @@ def sup_text(sup: Tag, before: str) -> str:
     if label:
         return f"[^{label}]"
     inner = collapse(sup.get_text())
-    cited = CITED.fullmatch(inner)
-    if cited and (inner[0] in "[(" or links_reference(links) or not exponent_base(before)):
-        return f"[{cited.group(1)}]"
-    return superscript(inner)
+    return render_raised(inner, before, cites=inner[:1] in "[(" or links_reference(links))
 
 
 def link_marker(link: Tag) -> str | None:
@@ -786,9 +770,9 @@ def link_marker(link: Tag) -> str | None:
         return None
     if text in BACK_ARROWS:
         return ""
-    cited = CITED.fullmatch(text)
-    if cited and REFERENCE_ID.fullmatch(target):
-        return f"[{cited.group(1)}]"
+    numbers = citation_numbers(text)
+    if numbers is not None and REFERENCE_ID.fullmatch(target):
+        return f"[{numbers}]"
     return None
 
 
@@ -832,22 +816,3 @@ def fragment(link: Tag) -> str | None:
 def links_reference(links: list[Tag]) -> bool:
     """Tell whether any of these links points into the reference list."""
     return any(REFERENCE_ID.fullmatch(fragment(link) or "") for link in links)
-
-
-def exponent_base(before: str) -> bool:
-    """Tell whether text just before a <sup> makes it an exponent (10⁶, m²) and not a marker."""
-    if not before or before[-1].isspace():
-        return False
-    if before[-1].isdigit():
-        return True
-    word = LAST_WORD.search(before)
-    return word is not None and word.group(0) in EXPONENT_BASES
-
-
-def superscript(text: str) -> str:
-    """Write text in Unicode superscript characters where they all exist, else as it is."""
-    if text in SUPERSCRIPT_WORDS:
-        return SUPERSCRIPT_WORDS[text]
-    if text and all(ch in SUPERSCRIPT for ch in text):
-        return "".join(SUPERSCRIPT[ch] for ch in text)
-    return text
