@@ -49,7 +49,7 @@ def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
 def load_data(name: str) -> dict:
     """Load one of the packaged YAML data files."""
     text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
-    return YAML(typ="safe", pure=True).load(text)
+    return YAML(typ="safe").load(text)
 
 
 @cache

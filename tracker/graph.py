@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from tracker.project import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def document_node(path: str) -> str:
@@ -29,6 +31,8 @@ def source_node(key: str) -> str:
 
 def build_graph(project: Project) -> nx.DiGraph:
     """Return the graph of the project's documents, active claims and sources."""
+    import networkx as nx  # imported here: a writer's check of one page never needs it
+
     graph = nx.DiGraph()
     for key, source in project.bibliography.sources.items():
         title = source.get("title") or key
@@ -96,6 +100,8 @@ def dependants(graph: nx.DiGraph, keys: Iterable[str]) -> tuple[list[str], list[
 
 def export(graph: nx.DiGraph, fmt: str) -> str:
     """Serialise the graph as GraphML or node-link JSON."""
+    import networkx as nx
+
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges")
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from tracker.model import Claim, Finding, Register, Severity, Source
 from tracker.project import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXCERPT_CHARS = 70
 
