@@ -3,6 +3,7 @@ fails when one lacks them); the runner applies the project's severity settings."
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -77,16 +78,36 @@ EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
 }
 
 
+def gathered_examples() -> dict[str, tuple[list[Files], list[Files]]]:
+    """Return EXAMPLES with those of every tests/examples_*.py module (one per check area)."""
+    merged = dict(EXAMPLES)
+    for path in sorted(Path(__file__).parent.glob("examples_*.py")):
+        merged.update(importlib.import_module(f"tests.{path.stem}").EXAMPLES)
+    return merged
+
+
+ALL_EXAMPLES = gathered_examples()
+RETRACTIONS = "@retractions"  # an example's retraction data, given to the audit as --retractions
+
+
 def findings_for(root: Path, files: Files) -> list:
-    write_project(root, files)
+    retraction_data = files.get(RETRACTIONS)
+    write_project(root, {name: content for name, content in files.items() if name != RETRACTIONS})
     project = load_project(root)
-    return run_checks(Audit(project, build_graph(project)))
+    retractions = None
+    if retraction_data is not None:
+        from tracker.retractions import load_retractions
+
+        data_file = root / "retractions.csv"
+        data_file.write_text(str(retraction_data), encoding="utf-8")
+        retractions = load_retractions(data_file)
+    return run_checks(Audit(project, build_graph(project), retractions))
 
 
 def test_every_check_has_examples() -> None:
     ids = {module.ID for module in CHECKS}
-    assert ids == set(EXAMPLES), "add examples for every check to EXAMPLES"
-    for check_id, (triggers, passes) in EXAMPLES.items():
+    assert ids == set(ALL_EXAMPLES), "add examples for every check to EXAMPLES"
+    for check_id, (triggers, passes) in ALL_EXAMPLES.items():
         assert triggers and passes, check_id
 
 
@@ -98,7 +119,7 @@ def test_check_ids_match_module_paths() -> None:
 
 CASES = [
     (check_id, files, should_fire)
-    for check_id, (triggers, passes) in EXAMPLES.items()
+    for check_id, (triggers, passes) in ALL_EXAMPLES.items()
     for files, should_fire in [*((t, True) for t in triggers), *((p, False) for p in passes)]
 ]
 

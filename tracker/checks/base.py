@@ -4,23 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from tracker.evidence import Evidence, evidence_of, strongest
 from tracker.model import Claim, Finding, Register, Severity, Source
 from tracker.project import Project
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from tracker.retractions import Retractions
+
 EXCERPT_CHARS = 70
 
 
 @dataclass
 class Audit:
-    """The loaded project and its support graph, as the checks see them."""
+    """The loaded project and its support graph, as the checks see them.
+
+    `retractions` is the retraction data given with --retractions, if any.
+    """
 
     project: Project
     graph: nx.DiGraph
+    retractions: Retractions | None = None
+
+    @cached_property
+    def evidence(self) -> dict[str, Evidence]:
+        """Return each source's level of evidence, by key."""
+        return {key: evidence_of(s) for key, s in self.project.bibliography.sources.items()}
+
+    def claim_evidence(self, claim: Claim) -> Evidence:
+        """Return the strongest evidence among the known sources a claim cites."""
+        return strongest(self.evidence[k] for k in claim.cited_keys if k in self.evidence)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -1,0 +1,87 @@
+"""Tell how strong the evidence of a source is: declared in its `evidence` field, or inferred
+from its title, keywords, note and publication type, with the reason shown.
+
+The vocabulary and the cues are data (tracker/data/evidence_levels.yaml); a claim's
+strongest evidence is the highest-ranked level among the sources it cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from tracker.model import Source
+
+# Fields read for cues, most telling first.
+CUE_FIELDS = ("evidence", "pubtype", "type", "keywords", "title", "note", "howpublished")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the vocabulary."""
+
+    name: str
+    rank: int
+    human: bool
+    cues: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source's level of evidence and why the tracker thinks so; level None when unknown."""
+
+    level: str | None
+    rank: int
+    human: bool
+    reason: str
+    declared: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.level or "unknown"
+
+
+UNKNOWN = Evidence(None, -1, False, "no `evidence` field and no cue in title, keywords or note")
+
+
+@cache
+def vocabulary() -> dict[str, Level]:
+    """Return the levels of evidence, in the order their cues are tried."""
+    from tracker.detect import load_data
+
+    data = load_data("evidence_levels.yaml")["levels"]
+    return {
+        name: Level(name, int(spec["rank"]), bool(spec["human"]), compile_cues(spec["cues"]))
+        for name, spec in data.items()
+    }
+
+
+def compile_cues(cues: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?<![\w-])(?:{cue})" for cue in cues), re.I)
+
+
+def evidence_of(source: Source) -> Evidence:
+    """Return a source's level of evidence: declared, else inferred, else unknown."""
+    levels = vocabulary()
+    declared = (source.get("evidence") or "").strip().lower()
+    if declared in levels:
+        level = levels[declared]
+        reason = "declared in the `evidence` field"
+        return Evidence(level.name, level.rank, level.human, reason, True)
+    for name in CUE_FIELDS[1:]:
+        text = source.get(name)
+        if not text:
+            continue
+        for level in levels.values():
+            found = level.cues.search(text)
+            if found:
+                reason = f"inferred from {found.group(0)!r} in the {name}"
+                return Evidence(level.name, level.rank, level.human, reason)
+    return UNKNOWN
+
+
+def strongest(evidences: Iterable[Evidence]) -> Evidence:
+    """Return the strongest of several sources' evidence (unknown when there is none)."""
+    return max(evidences, key=lambda e: e.rank, default=UNKNOWN)
