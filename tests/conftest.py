@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker.checks.base import Audit
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
@@ -69,3 +71,24 @@ def shared() -> Path:
             "../shared is absent: the shared seeds, references and gold files are not beside this repository"
         )
     return SHARED
+
+
+RETRACTIONS = "@retractions"  # an example's retraction data, given to the audit as --retractions
+
+
+def audit_for(root: Path, files: Files) -> Audit:
+    """Write a project (base files with these replaced) and return its audit, as checks see it."""
+    from tracker.graph import build_graph
+    from tracker.project import load_project
+
+    retraction_data = files.get(RETRACTIONS)
+    write_project(root, {name: content for name, content in files.items() if name != RETRACTIONS})
+    project = load_project(root)
+    retractions = None
+    if retraction_data is not None:
+        from tracker.retractions import load_retractions
+
+        data_file = root / "retractions.csv"
+        data_file.write_text(str(retraction_data), encoding="utf-8")
+        retractions = load_retractions(data_file)
+    return Audit(project, build_graph(project), retractions)

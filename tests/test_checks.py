@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 
 from tracker.checks import CHECKS, run_checks
-from tracker.checks.base import Audit
-from tracker.graph import build_graph
 from tracker.model import Severity
-from tracker.project import load_project
 
-from .conftest import BIB, REGISTER, Files, write_project
+from .conftest import BIB, REGISTER, Files, audit_for
 
 UNUSED_ENTRY = "@misc{lonely2019note,\n  title = {A Note Nobody Cites},\n  year = {2019}\n}\n"
 PLACEHOLDER = (
@@ -87,21 +84,10 @@ def gathered_examples() -> dict[str, tuple[list[Files], list[Files]]]:
 
 
 ALL_EXAMPLES = gathered_examples()
-RETRACTIONS = "@retractions"  # an example's retraction data, given to the audit as --retractions
 
 
 def findings_for(root: Path, files: Files) -> list:
-    retraction_data = files.get(RETRACTIONS)
-    write_project(root, {name: content for name, content in files.items() if name != RETRACTIONS})
-    project = load_project(root)
-    retractions = None
-    if retraction_data is not None:
-        from tracker.retractions import load_retractions
-
-        data_file = root / "retractions.csv"
-        data_file.write_text(str(retraction_data), encoding="utf-8")
-        retractions = load_retractions(data_file)
-    return run_checks(Audit(project, build_graph(project), retractions))
+    return run_checks(audit_for(root, files))
 
 
 def test_every_check_has_examples() -> None:
