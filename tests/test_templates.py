@@ -80,10 +80,18 @@ def claim(number: int, text: str, status: str, **fields: Any) -> View:
         "status": status,
         "status_label": STATUS_LABELS[status],
         "citations": [],
+        "evidence": None,
         "review": None,
         "findings": [],
     } | fields
 
+
+IN_VITRO = {
+    "level": "in-vitro",
+    "reason": "declared in the `evidence` field",
+    "declared": True,
+    "human": False,
+}
 
 SOURCES: dict[str, View] = {
     "shin2021comparative": {
@@ -118,6 +126,7 @@ def source(key: str, claims: list[View], **fields: Any) -> View:
         "pmid_url": None,
         "pmcid_url": None,
         "unverifiable": entry["unverifiable"],
+        "evidence": IN_VITRO,
         "note": None,
         "claims": [
             {
@@ -210,6 +219,7 @@ def build_view() -> View:
             ],
             "sources": 3,
             "findings": {"error": 2, "warning": 1, "info": 1},
+            "evidence_levels": [{"level": "in-vitro", "count": 3}],
         },
         "documents": [
             {
@@ -555,13 +565,14 @@ def test_markdown_tables_render_with_one_row_per_item(md: str) -> None:
     assert claims.count("<tr>") == 1 + 4
     assert findings.count("<tr>") == 1 + 4
     # a | in a claim must not add a cell
-    assert all(row.count("<td") == 5 for row in claims.split("<tr>")[2:])
+    assert all(row.count("<td") == 6 for row in claims.split("<tr>")[2:])
 
 
 def test_markdown_claims_table_rows(md: str) -> None:
-    assert "| Status | Line | Claim | Sources | Review |" in md
+    assert "| Status | Line | Claim | Sources | Strongest evidence | Review |" in md
     assert (
-        "| No citation | 3 | Secretome therapy reverses skin ageing \\| in 4 weeks. | – | – |" in md
+        "| No citation | 3 | Secretome therapy reverses skin ageing \\| in 4 weeks. | – | – | – |"
+        in md
     )
     row = next(line for line in md.splitlines() if line.startswith("| Cited | 5 |"))
     assert (
@@ -578,7 +589,9 @@ def test_markdown_review_column_only_when_a_claim_is_reviewed() -> None:
     view = build_view()
     view["documents"][0]["claims"][1]["review"] = None
     md = md_report(view)
-    assert "| Status | Line | Claim | Sources |\n|---|---:|---|---|\n" in md
+    assert (
+        "| Status | Line | Claim | Sources | Strongest evidence |\n|---|---:|---|---|---|\n" in md
+    )
 
 
 def test_markdown_sources_list(md: str) -> None:
@@ -602,3 +615,9 @@ def test_markdown_findings_table(md: str) -> None:
 
 def test_markdown_has_no_raw_html(md: str) -> None:
     assert not re.search(r"(?<![\\(])<[a-zA-Z/!]", md)
+
+
+def test_evidence_levels_are_shown(html: str) -> None:
+    source = html[html.index('id="source-shin2021comparative"') :]
+    assert '<span class="tag evidence weak">in-vitro</span>' in source
+    assert "declared in the `evidence` field" in source

@@ -143,16 +143,28 @@ def write_register(folder: Path, result: Any) -> None:
     )
 
 
-def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
-    """Load the project, build its graph and run the checks."""
+def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, list[Any]]:
+    """Load the project, build its graph and run the checks (with retraction data if given)."""
     from tracker.checks import run_checks
     from tracker.checks.base import Audit
     from tracker.graph import build_graph
     from tracker.project import open_project
+    from tracker.retractions import load_retractions
 
     project = open_project(project_dir)
     graph = build_graph(project)
-    return project, graph, run_checks(Audit(project, graph))
+    notices = load_retractions(retractions) if retractions else None
+    return project, graph, run_checks(Audit(project, graph, notices))
+
+
+def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --retractions FILE: the Retraction Watch data (CSV, as Crossref publishes it)."""
+    return click.option(
+        "--retractions",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Retraction Watch data (CSV) to flag retracted or corrected sources.",
+    )(command)
 
 
 @cli.command()
@@ -176,6 +188,7 @@ def audit(project_dir: Path | None) -> tuple[Any, Any, list[Any]]:
 )
 @click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
 @project_option
+@retractions_option
 @user_errors
 def check(
     documents: tuple[Path, ...],
@@ -184,6 +197,7 @@ def check(
     fail_on: str,
     no_exit: bool,
     project_dir: Path | None,
+    retractions: Path | None,
 ) -> None:
     """Run the checks and print one finding per line.
 
@@ -198,7 +212,9 @@ def check(
     from tracker.outputs import findings_json, findings_text, summary_line
 
     findings, summary = (
-        check_documents(documents, project_dir) if documents else check_project(project_dir)
+        check_documents(documents, project_dir)
+        if documents
+        else check_project(project_dir, retractions)
     )
     floor = Severity(min_level).rank
     shown = [f for f in findings if f.severity.rank >= floor]
@@ -212,9 +228,11 @@ def check(
         sys.exit(ExitStatus.ERRORS_FOUND)
 
 
-def check_project(project_dir: Path | None) -> tuple[list[Any], dict[str, int]]:
+def check_project(
+    project_dir: Path | None, retractions: Path | None
+) -> tuple[list[Any], dict[str, int]]:
     """Audit the whole project."""
-    project, _, findings = audit(project_dir)
+    project, _, findings = audit(project_dir, retractions)
     summary = {
         "documents": len(project.registers),
         "claims": sum(1 for _ in project.claims()),
@@ -262,15 +280,16 @@ def check_documents(
     help="Folder for the reports (default: the project's reports/).",
 )
 @project_option
+@retractions_option
 @user_errors
-def report(output: Path | None, project_dir: Path | None) -> None:
+def report(output: Path | None, project_dir: Path | None, retractions: Path | None) -> None:
     """Write the evidence report as reports/evidence.html and reports/evidence.md.
 
     Example: tracker report && open reports/evidence.html
     """
     from tracker.report import build_view, write_reports
 
-    project, graph, findings = audit(project_dir)
+    project, graph, findings = audit(project_dir, retractions)
     view = build_view(project, graph, findings, today())
     for path in write_reports(view, output or project.config.path("reports")):
         click.echo(str(path))

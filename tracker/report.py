@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from tracker.evidence import Evidence, evidence_of, strongest, vocabulary
 from tracker.formatting import FormattedSource, format_sources
 from tracker.graph import claims_supported_by
 from tracker.model import KINDS, Citation, Claim, Finding, Register, Severity
@@ -49,6 +50,7 @@ def build_view(
 ) -> View:
     """Return the report's view model."""
     formatted = format_sources(project.bibliography.sources.values())
+    evidence = {key: evidence_of(s) for key, s in project.bibliography.sources.items()}
     by_claim: dict[str, list[Finding]] = defaultdict(list)
     by_source: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -56,14 +58,19 @@ def build_view(
             by_claim[finding.claim_id].append(finding)
         if finding.source_key:
             by_source[finding.source_key].append(finding)
-    documents = [document_view(r, project, formatted, by_claim) for r in project.registers]
+    documents = [
+        document_view(r, project, formatted, evidence, by_claim) for r in project.registers
+    ]
     return {
         "title": "Evidence report",
         "project": project.root.name,
         "generated": generated,
-        "summary": summary_view(project, documents, findings),
+        "summary": summary_view(project, documents, findings)
+        | {"evidence_levels": levels_view(evidence)},
         "documents": documents,
-        "sources": [source_view(key, project, graph, formatted, by_source) for key in formatted],
+        "sources": [
+            source_view(key, project, graph, formatted, evidence, by_source) for key in formatted
+        ],
         "findings": [finding_view(f) for f in findings],
     }
 
@@ -97,6 +104,22 @@ def summary_view(project: Project, documents: list[View], findings: list[Finding
     }
 
 
+def evidence_view(evidence: Evidence) -> View:
+    return {
+        "level": evidence.label,
+        "reason": evidence.reason,
+        "declared": evidence.declared,
+        "human": evidence.human,
+    }
+
+
+def levels_view(evidence: dict[str, Evidence]) -> list[View]:
+    """Count the sources at each level of evidence, strongest level first."""
+    counts = Counter(e.label for e in evidence.values())
+    order = [*vocabulary(), "unknown"]
+    return [{"level": level, "count": counts[level]} for level in order if counts[level]]
+
+
 def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
@@ -105,9 +128,12 @@ def document_view(
     register: Register,
     project: Project,
     formatted: dict[str, FormattedSource],
+    evidence: dict[str, Evidence],
     by_claim: dict[str, list[Finding]],
 ) -> View:
-    claims = [claim_view(c, project, formatted, by_claim) for c in register.claims if c.active]
+    claims = [
+        claim_view(c, project, formatted, evidence, by_claim) for c in register.claims if c.active
+    ]
     statuses = Counter(c["status"] for c in claims)
     return {
         "path": register.document.path,
@@ -127,10 +153,12 @@ def claim_view(
     claim: Claim,
     project: Project,
     formatted: dict[str, FormattedSource],
+    evidence: dict[str, Evidence],
     by_claim: dict[str, list[Finding]],
 ) -> View:
     status = claim_status(claim, project)
     review = claim.review
+    known = [evidence[k] for k in claim.cited_keys if k in evidence]
     return {
         "id": claim.id,
         "anchor": anchor("claim", claim.id),
@@ -140,6 +168,7 @@ def claim_view(
         "status": status,
         "status_label": STATUS_LABELS[status],
         "citations": [citation_view(c, project, formatted) for c in claim.citations],
+        "evidence": evidence_view(strongest(known)) if known else None,
         "review": None
         if review is None
         else {"verdict": review.verdict, "by": review.by, "at": review.at, "note": review.note},
@@ -172,6 +201,7 @@ def source_view(
     project: Project,
     graph: nx.DiGraph,
     formatted: dict[str, FormattedSource],
+    evidence: dict[str, Evidence],
     by_source: dict[str, list[Finding]],
 ) -> View:
     source = formatted[key]
@@ -188,6 +218,7 @@ def source_view(
         "pmid_url": source.pmid_url,
         "pmcid_url": source.pmcid_url,
         "unverifiable": entry.unverifiable,
+        "evidence": evidence_view(evidence[key]),
         "note": entry.get("note"),
         "claims": [
             {
