@@ -71,14 +71,33 @@ def test_the_uncited_page_cites_nothing(project: Project) -> None:
     assert len(claims) >= 100 and not any(c.citations for c in claims)
 
 
-def test_audit_shows_what_a_reviewer_must_see(project: Project) -> None:
+def findings_about(project: Project, findings: list, check: str, words: str) -> list:
+    """Return the findings of one check on the claims whose text holds some words."""
+    texts = {claim_id: claim.text for claim_id, (_, claim) in project.claim_index.items()}
+    return [f for f in findings if f.check == check and words in texts.get(f.claim_id or "", "")]
+
+
+@pytest.fixture(scope="module")
+def findings(project: Project) -> list:
+    return run_checks(Audit(project, build_graph(project)))
+
+
+def test_audit_shows_what_a_reviewer_must_see(project: Project, findings: list) -> None:
     graph = build_graph(project)
-    findings = run_checks(Audit(project, graph))
-    by_check = {f.check for f in findings}
-    assert {"claims.uncited", "sources.unverifiable"} <= by_check
-    unverifiable = next(f for f in findings if f.check == "sources.unverifiable")
-    assert unverifiable.source_key == "unidentified2023exosomes"
+    unverifiable = [f for f in findings if f.check == "sources.unverifiable"]
+    assert [f.source_key for f in unverifiable] == ["unidentified2023exosomes"]
     assert len(claims_supported_by(graph, "shin2021comparative")) == 3
+    (publisher,) = [f for f in findings if f.check == "citations.publisher_as_journal"]
+    assert "MDPI" in publisher.message and "Cosmetics" in publisher.message
+    (single,) = findings_about(
+        project, findings, "claims.single_source", "markedly greater diversity"
+    )
+    assert "shin2021comparative" in single.message and "in-vitro" in single.message
+    assert findings_about(project, findings, "claims.unnamed_evidence", "In animal studies")
+    (overgrowth,) = findings_about(
+        project, findings, "language.overclaim", "unintended cellular overgrowth"
+    )
+    assert "uncited" in overgrowth.message and "absolute safety" in overgrowth.message
 
 
 def test_committed_reports_are_current(project: Project) -> None:

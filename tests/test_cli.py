@@ -71,7 +71,7 @@ def test_check_text_json_and_exit_status(tmp_path: Path) -> None:
 
 def test_clean_project_exits_zero(tmp_path: Path) -> None:
     write_project(tmp_path, {})
-    result = run("check", "-C", str(tmp_path))
+    result = run("check", "-C", str(tmp_path), "--min-level", "warning")
     assert (result.returncode, result.stdout) == (0, "")
 
 

@@ -154,6 +154,8 @@ def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any,
     project = open_project(project_dir)
     graph = build_graph(project)
     notices = load_retractions(retractions) if retractions else None
+    for problem in notices.problems if notices else []:
+        click.echo(f"Warning: {problem}", err=True)
     return project, graph, run_checks(Audit(project, graph, notices))
 
 

@@ -40,11 +40,15 @@ class Config:
 
     def level(self, check_id: str, default: Severity) -> Severity | None:
         """Return a check's severity after the settings, or None when it is turned off."""
-        matches = [p for p in self.checks if check_id == p or check_id.startswith(p + ".")]
-        if not matches:
+        chosen = self.setting(check_id)
+        if chosen is None:
             return default
-        chosen = self.checks[max(matches, key=len)]
         return None if chosen == "off" else Severity(chosen)
+
+    def setting(self, check_id: str) -> str | None:
+        """Return the level the settings give a check (the most specific prefix), if any."""
+        matches = [p for p in self.checks if check_id == p or check_id.startswith(p + ".")]
+        return self.checks[max(matches, key=len)] if matches else None
 
 
 def find_root(start: Path) -> Path | None:

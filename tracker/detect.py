@@ -46,6 +46,12 @@ def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})" if anchored_word else body, re.I)
 
 
+def word_pattern(patterns: list[str]) -> re.Pattern[str]:
+    """Compile patterns into one case-insensitive pattern that matches whole words only."""
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
 def load_data(name: str) -> dict:
     """Load one of the packaged YAML data files."""
     text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")

@@ -69,5 +69,5 @@ def initials_of(given: str) -> str:
 
 
 def braced(value: str) -> str:
-    """Keep a value's braces balanced so the stub always parses."""
-    return value.replace("{", "(").replace("}", ")")
+    """Keep a value free of braces and backslashes, so the stub always parses."""
+    return value.replace("{", "(").replace("}", ")").replace("\\", "/")

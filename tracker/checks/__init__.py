@@ -17,16 +17,35 @@ from tracker.checks.bibliography import (
     unparsable,
     unreadable,
 )
-from tracker.checks.citations import unknown_key, unresolved
-from tracker.checks.claims import uncited, vanished
+from tracker.checks.citations import publisher_as_journal, unknown_key, unresolved
+from tracker.checks.claims import (
+    inconsistent,
+    single_source,
+    suggestions,
+    uncited,
+    unnamed_evidence,
+    vanished,
+)
 from tracker.checks.document import missing_reference, unresolved_reference
 from tracker.checks.document import uncited as document_uncited
 from tracker.checks.document import unreadable as document_unreadable
 from tracker.checks.document.base import DocumentAudit
+from tracker.checks.evidence import mismatch
+from tracker.checks.language import overclaim
+from tracker.checks.quotes import hedges, not_found, numbers
 from tracker.checks.register import malformed
-from tracker.checks.sources import unused, unverifiable
+from tracker.checks.sources import (
+    concentration,
+    duplicate_work,
+    implausible_year,
+    missing_authors,
+    missing_ids,
+    retracted,
+    unused,
+    unverifiable,
+)
 from tracker.config import Config
-from tracker.model import Finding
+from tracker.model import Finding, Severity
 
 CHECKS: tuple[ModuleType, ...] = (
     malformed,
@@ -41,6 +60,22 @@ CHECKS: tuple[ModuleType, ...] = (
     unresolved,
     unused,
     unverifiable,
+    missing_ids,
+    missing_authors,
+    implausible_year,
+    duplicate_work,
+    publisher_as_journal,
+    numbers,
+    hedges,
+    not_found,
+    unnamed_evidence,
+    overclaim,
+    mismatch,
+    suggestions,
+    retracted,
+    single_source,
+    concentration,
+    inconsistent,
 )
 
 
@@ -66,8 +101,11 @@ def run_document_checks(audit: DocumentAudit, config: Config | None) -> list[Fin
 def run(modules: tuple[ModuleType, ...], audit: object, config: Config | None) -> list[Finding]:
     findings: list[Finding] = []
     for module in modules:
-        level = config.level(module.ID, module.SEVERITY) if config else module.SEVERITY
-        if level is None:
+        setting = config.setting(module.ID) if config else None
+        if setting == "off":
             continue
-        findings.extend(replace(f, severity=level) for f in module.check(audit))
+        found = module.check(audit)
+        # A check may grade its own findings (a correction is milder than a retraction);
+        # a level set in the settings overrides them all.
+        findings.extend(replace(f, severity=Severity(setting)) if setting else f for f in found)
     return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.check))

@@ -1,0 +1,1 @@
+"""Checks on the strength of the evidence claims rest on."""

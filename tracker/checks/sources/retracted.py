@@ -1,0 +1,105 @@
+"""A source has a retraction, correction or expression of concern in the Retraction Watch data.
+
+Runs only with retraction data (--retractions), and dates what it says: the data is "as of"
+its file's date. A standing retraction is an error; an expression of concern or a correction
+is a warning; a retraction that a later reinstatement cancelled is reported as info, saying
+so. The message lists every claim and document that depends on the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tracker.checks.base import Audit, at_source
+from tracker.graph import dependants
+from tracker.model import Finding, Severity, Source
+from tracker.retractions import CONCERN, CORRECTION, RETRACTION, Notice, Retractions
+
+ID = "sources.retracted"
+SEVERITY = Severity.ERROR
+SUMMARY = "a source was retracted, corrected or put under an expression of concern"
+
+
+def check(audit: Audit) -> Iterator[Finding]:
+    data = audit.retractions
+    if data is None:
+        return
+    for source in audit.project.bibliography.sources.values():
+        notices = data.notices_for(source)
+        if notices:
+            yield finding(audit, data, source, notices)
+
+
+def finding(audit: Audit, data: Retractions, source: Source, notices: list[Notice]) -> Finding:
+    """Report a source's most serious notice, mentioning the others."""
+    main = max(notices, key=lambda n: (weight(n), n.date or "", n.line))
+    details = [f"{records(main)}, as of {data.as_of}"]
+    details += [f'reason: "{main.reason}"'] if main.reason else []
+    details += [f"also {headline(n)}, record {n.record}" for n in notices if n is not main]
+    claims, documents = dependants(audit.graph, [source.key])
+    message = (
+        f"{headline(main)} ({'; '.join(details)}): {cited_by(claims, documents)} - "
+        f"{advice(main, source.key, bool(claims))}"
+    )
+    return at_source(audit, source, ID, severity(main), message)
+
+
+def weight(notice: Notice) -> int:
+    """Rank a notice by how much it undermines the paper."""
+    if notice.nature == RETRACTION:
+        return 4 if notice.stands else 1
+    return {CONCERN: 3, CORRECTION: 2}.get(notice.nature, 0)
+
+
+def severity(notice: Notice) -> Severity:
+    if notice.nature == RETRACTION and notice.stands:
+        return Severity.ERROR
+    return Severity.WARNING if notice.nature in (CONCERN, CORRECTION) else Severity.INFO
+
+
+def headline(notice: Notice) -> str:
+    """Say what happened to the paper, and when."""
+    if notice.nature == RETRACTION and notice.cancelled_by:
+        return f"retracted {on(notice)}, then reinstated {on(notice.cancelled_by)}"
+    if notice.nature == CONCERN:
+        since = f"since {notice.date}" if notice.date else "(date not given)"
+        return f"under an expression of concern {since}"
+    verb = {RETRACTION: "retracted", CORRECTION: "corrected"}.get(notice.nature, "reinstated")
+    return f"{verb} {on(notice)}"
+
+
+def on(notice: Notice) -> str:
+    return f"on {notice.date}" if notice.date else "on a date the data does not give"
+
+
+def records(notice: Notice) -> str:
+    """Name the Retraction Watch record(s) behind a notice."""
+    found = [n.record for n in (notice, notice.cancelled_by) if n and n.record]
+    if not found:
+        return "Retraction Watch"
+    return f"Retraction Watch record{'s' if len(found) > 1 else ''} {' and '.join(found)}"
+
+
+def cited_by(claims: list[str], documents: list[str]) -> str:
+    """Name the claims and documents that depend on the source."""
+    if not claims:
+        return "cited by no claim"
+    s = "s" if len(claims) > 1 else ""
+    d = "s" if len(documents) > 1 else ""
+    return f"cited by claim{s} {', '.join(claims)} in document{d} {', '.join(documents)}"
+
+
+def advice(notice: Notice, key: str, cited: bool) -> str:
+    """Say what to do about the notice."""
+    read = f"read the notice (doi {notice.notice_doi})" if notice.notice_doi else "read the notice"
+    if notice.nature == RETRACTION and notice.stands:
+        if not cited:
+            return f'remove "{key}" from the bibliography'
+        return f'remove or replace "{key}" in every claim that cites it, and review them again'
+    if notice.nature == CONCERN:
+        return f'{read}, and back the claims citing "{key}" with other evidence or note the concern'
+    if notice.nature == CORRECTION:
+        return f'{read} and check that the claims citing "{key}" still hold for the corrected paper'
+    undo = notice.cancelled_by or notice
+    reinstated = f" (doi {undo.notice_doi})" if undo.notice_doi else ""
+    return f'nothing to change: check the reinstatement notice{reinstated} and keep citing "{key}"'
