@@ -157,3 +157,23 @@ def test_extract_goes_on_after_an_unreadable_document(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Vitamin D reduces colds in winter." in result.stdout
     assert "bad.txt: a binary file, not text" in result.stderr
+
+
+def test_check_with_retraction_data(tmp_path: Path) -> None:
+    bib = (
+        "@article{zinc2019serum,\n  title = {Serum Zinc in Fictional Patients},\n"
+        "  author = {Other, Ann},\n  journal = {Invented Medicine},\n  year = {2019},\n"
+        "  pmid = {99000002}\n}\n"
+    )
+    register = REGISTER.replace("smith2020trial", "zinc2019serum")
+    write_project(tmp_path, {"references.bib": bib, "claims/page.yaml": register})
+    data = REPO / "tests" / "data" / "retractions" / "sample.csv"
+    result = run("check", "-C", str(tmp_path), "--retractions", str(data), "--format", "json")
+    assert result.returncode == 1
+    (retracted,) = [
+        f for f in json.loads(result.stdout)["findings"] if f["check"] == "sources.retracted"
+    ]
+    assert retracted["severity"] == "error" and retracted["source_key"] == "zinc2019serum"
+    assert "as of" in retracted["message"] and "p-000001" in retracted["message"]
+    missing = run("check", "-C", str(tmp_path), "--retractions", str(tmp_path / "none.csv"))
+    assert missing.returncode == 2 and missing.stderr.startswith("Error: ")
