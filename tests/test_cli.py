@@ -157,6 +157,7 @@ def test_extract_goes_on_after_an_unreadable_document(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Vitamin D reduces colds in winter." in result.stdout
     assert "bad.txt: a binary file, not text" in result.stderr
+    assert "Extracting" not in result.stderr  # no progress bar when stderr is piped
 
 
 def test_check_with_retraction_data(tmp_path: Path) -> None:

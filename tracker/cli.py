@@ -57,6 +57,12 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def progress(items: Any, label: str) -> Any:
+    """Return a progress bar over items on a terminal; nothing at all when stderr is piped."""
+    shown = sys.stderr.isatty() and len(items) > 1
+    return click.progressbar(items, label=label, file=sys.stderr, hidden=not shown)
+
+
 def today() -> str:
     """Return today's date, or the one SOURCE_DATE_EPOCH fixes for reproducible reports."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -104,11 +110,12 @@ def extract(documents: tuple[Path, ...], write: bool, fmt: str, project_dir: Pat
     config = load_config(root) if root else None
     sources = open_bibliography(config).sources if config else {}
     results, failures = [], []
-    for document in documents:
-        try:
-            results.append(extract_document(document, sources, root))
-        except ReaderError as err:
-            failures.append(str(err))
+    with progress(documents, "Extracting") as bar:
+        for document in bar:
+            try:
+                results.append(extract_document(document, sources, root))
+            except ReaderError as err:
+                failures.append(str(err))
     if fmt == "json" and results:
         payload: Any = [extraction_dict(r, sources) for r in results]
         click.echo(
