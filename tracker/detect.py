@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from ruamel.yaml import YAML
-
+from tracker.datafiles import load_data
 from tracker.markers import TRAILING_MARKERS
 from tracker.model import KINDS
 
@@ -44,18 +42,6 @@ def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
     """Compile cues into one case-insensitive pattern matched at the start of a word."""
     body = "|".join(f"(?:{cue})" for cue in cues)
     return re.compile(rf"(?<![\w-])(?:{body})" if anchored_word else body, re.I)
-
-
-def word_pattern(patterns: list[str]) -> re.Pattern[str]:
-    """Compile patterns into one case-insensitive pattern that matches whole words only."""
-    body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
-
-
-def load_data(name: str) -> dict:
-    """Load one of the packaged YAML data files."""
-    text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
 
 
 @cache

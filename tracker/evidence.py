@@ -49,7 +49,7 @@ UNKNOWN = Evidence(None, -1, False, "no `evidence` field and no cue in title, ke
 @cache
 def vocabulary() -> dict[str, Level]:
     """Return the levels of evidence, in the order their cues are tried."""
-    from tracker.detect import load_data
+    from tracker.datafiles import load_data
 
     data = load_data("evidence_levels.yaml")["levels"]
     return {

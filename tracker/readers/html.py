@@ -17,7 +17,6 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from bs4 import (
@@ -27,8 +26,8 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
-from ruamel.yaml import YAML
 
+from tracker.datafiles import load_data
 from tracker.readers import Block, DocumentText, ReaderError, detect_encoding
 from tracker.readers.superscripts import citation_numbers
 from tracker.readers.superscripts import render as render_raised
@@ -229,8 +228,7 @@ class Furniture:
 @cache
 def furniture() -> Furniture:
     """Load the furniture names, once."""
-    text = resources.files("tracker.data").joinpath("html_boilerplate.yaml").read_text("utf-8")
-    data = YAML(typ="safe", pure=True).load(text)
+    data = load_data("html_boilerplate.yaml")
     return Furniture(
         tags=frozenset(data["tags"]),
         roles=frozenset(data["roles"]),

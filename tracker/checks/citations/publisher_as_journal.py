@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.checks.base import Audit, at_claim
-from tracker.detect import load_data
+from tracker.datafiles import load_data
 from tracker.model import Finding, Severity, Source
 from tracker.references import parse_reference
 from tracker.resolve import LATEX, WORD, names_same_venue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.checks.base import Audit, at_claim, excerpt
-from tracker.detect import load_data, word_pattern
+from tracker.datafiles import load_data, word_pattern
 from tracker.model import Finding, Severity
 from tracker.similar import TYPOGRAPHY
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from tracker.checks.base import Audit, at_claim, excerpt
-from tracker.detect import load_data, word_pattern
+from tracker.datafiles import load_data, word_pattern
 from tracker.evidence import UNKNOWN, Evidence
 from tracker.model import Claim, Finding, Severity
 from tracker.similar import TYPOGRAPHY

@@ -13,12 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-from ruamel.yaml import YAML
 
 from tracker.checks.base import Audit, at_claim, excerpt
-from tracker.detect import word_pattern
+from tracker.datafiles import data_names, load_data, word_pattern
 from tracker.evidence import Evidence, vocabulary
 from tracker.model import Claim, Finding, Severity
 from tracker.similar import TYPOGRAPHY
@@ -61,10 +58,7 @@ class Rule:
 @cache
 def rule_packs() -> dict[str, dict]:
     """Return the loaded rule files by file name."""
-    folder = resources.files("tracker.data").joinpath(RULES_FOLDER)
-    yaml = YAML(typ="safe")
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-    return {f.name: yaml.load(f.read_text(encoding="utf-8")) for f in files}
+    return {name.rsplit("/", 1)[-1]: load_data(name) for name in data_names(RULES_FOLDER)}
 
 
 @cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.checks.base import Audit, at_claim, excerpt
-from tracker.detect import load_data
+from tracker.datafiles import load_data
 from tracker.model import Claim, Finding, Severity
 
 ID = "quotes.hedges"
