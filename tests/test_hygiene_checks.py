@@ -154,7 +154,7 @@ def test_hedges_and_boosters(claim: str, quote: str, dropped: list[str], added: 
 
 
 def test_hedge_data_names_its_guidelines() -> None:
-    from tracker.detect import load_data
+    from tracker.datafiles import load_data
 
     guideline = load_data("hedges.yaml")["guideline"]
     assert "Hyland" in guideline and "FTC" in guideline

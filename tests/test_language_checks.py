@@ -18,7 +18,7 @@ from tracker.checks.base import Audit
 from tracker.checks.claims import suggestions, unnamed_evidence
 from tracker.checks.evidence import mismatch
 from tracker.checks.language import overclaim
-from tracker.detect import load_data
+from tracker.datafiles import load_data
 from tracker.evidence import vocabulary
 from tracker.graph import build_graph
 from tracker.model import Finding, Severity, Source
