@@ -179,7 +179,29 @@ def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command()
 @click.argument("documents", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="sarif for code scanning, github for workflow annotations, junit for test reports.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write the findings to (default: standard output).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Show only the findings this baseline file does not hold.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Write the shown findings to the --baseline file and exit 0.",
 )
 @click.option(
     "--min-level",
@@ -202,6 +224,9 @@ def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def check(
     documents: tuple[Path, ...],
     fmt: str,
+    output: Path | None,
+    baseline: Path | None,
+    update_baseline: bool,
     min_level: str,
     fail_on: str,
     no_exit: bool,
@@ -213,13 +238,17 @@ def check(
     Without DOCUMENTS, audit the whole project. With DOCUMENTS (drafts, pages not yet in the
     register), list the sentences that need a source and, for each, the source the team
     already cites for the same statement. Lines read `path:line:col: check.id: message`;
-    the exit status is 1 when a finding at --fail-on level or above is shown.
+    the exit status is 1 when a finding at --fail-on level or above is shown. With
+    --baseline FILE, only findings the baseline does not hold are shown; --update-baseline
+    writes the shown findings to it instead.
 
-    Example: tracker check drafts/new-page.md --min-level warning
+    Example: tracker check --format sarif --output tracker.sarif --baseline .tracker-baseline.json
     """
     from tracker.model import Severity
-    from tracker.outputs import findings_json, findings_text, summary_line
+    from tracker.outputs import summary_line
 
+    if update_baseline and baseline is None:
+        raise UserError("--update-baseline needs --baseline FILE to write")
     findings, summary = (
         check_documents(documents, project_dir)
         if documents
@@ -227,14 +256,52 @@ def check(
     )
     floor = Severity(min_level).rank
     shown = [f for f in findings if f.severity.rank >= floor]
-    if fmt == "json":
-        click.echo(findings_json(shown, summary), nl=False)
-    else:
-        click.echo(findings_text(shown), nl=False)
+    if update_baseline and baseline is not None:
+        from tracker.baseline import write_baseline
+
+        write_baseline(baseline, shown)
+        click.echo(f"{baseline}: {len(shown)} findings recorded", err=True)
+        return
+    if baseline is not None:
+        from tracker.baseline import load_baseline, new_findings
+
+        shown = new_findings(shown, load_baseline(baseline))
+    emit(render_findings(fmt, shown, summary, project_dir), output)
+    if fmt != "json":
         click.echo(summary_line(shown), err=True)
     failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
     if failing and not no_exit:
         sys.exit(ExitStatus.ERRORS_FOUND)
+
+
+def render_findings(
+    fmt: str, findings: list[Any], summary: dict[str, int], project_dir: Path | None
+) -> str:
+    """Return the findings in the format --format names."""
+    from tracker import integrations, outputs
+    from tracker.checks import CHECKS, DOCUMENT_CHECKS
+    from tracker.config import find_root
+
+    if fmt == "json":
+        return outputs.findings_json(findings, summary)
+    if fmt == "sarif":
+        root = find_root(project_dir or Path.cwd())
+        return integrations.findings_sarif(findings, CHECKS + DOCUMENT_CHECKS, root)
+    if fmt == "github":
+        return integrations.findings_github(findings)
+    if fmt == "junit":
+        return integrations.findings_junit(findings, CHECKS + DOCUMENT_CHECKS)
+    return outputs.findings_text(findings)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print text, or write it to the --output file in one step."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from tracker.atomic import write_atomic
+
+        write_atomic(output, text)
 
 
 def check_project(
