@@ -7,68 +7,25 @@ anything else is a bug, shown with its traceback under --debug.
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
+from tracker.commands.common import (
+    LEVEL_CHOICE,
+    UserError,
+    audit,
+    progress,
+    project_option,
+    retractions_option,
+    today,
+    user_errors,
+)
+from tracker.commands.export import export
+from tracker.commands.import_matrix import import_matrix
 from tracker.outputs import ExitStatus
-
-LEVEL_CHOICE = click.Choice(["info", "warning", "error"])
-
-
-class UserError(click.ClickException):
-    """A problem the user can fix; shown without a traceback."""
-
-    exit_code = ExitStatus.USER_ERROR
-
-
-def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add -C/--project, the folder to look for the project in (default: the current one)."""
-    return click.option(
-        "-C",
-        "--project",
-        "project_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Project folder (default: the nearest one at or above the current folder).",
-    )(command)
-
-
-def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's user-facing exceptions into `Error: ...` messages."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tracker.config import ProjectError
-        from tracker.readers import ReaderError
-        from tracker.register import RegisterError
-
-        try:
-            return command(*args, **kwargs)
-        except (ProjectError, ReaderError, RegisterError) as err:
-            raise UserError(str(err)) from err
-
-    return wrapper
-
-
-def progress(items: Any, label: str) -> Any:
-    """Return a progress bar over items on a terminal; nothing at all when stderr is piped."""
-    shown = sys.stderr.isatty() and len(items) > 1
-    return click.progressbar(items, label=label, file=sys.stderr, hidden=not shown)
-
-
-def today() -> str:
-    """Return today's date, or the one SOURCE_DATE_EPOCH fixes for reproducible reports."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
-    return date.today().isoformat()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,32 +105,6 @@ def write_register(folder: Path, result: Any) -> None:
         f"{len(merged.vanished)} vanished, {len(merged.restored)} restored",
         err=True,
     )
-
-
-def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, list[Any]]:
-    """Load the project, build its graph and run the checks (with retraction data if given)."""
-    from tracker.checks import run_checks
-    from tracker.checks.base import Audit
-    from tracker.graph import build_graph
-    from tracker.project import open_project
-    from tracker.retractions import load_retractions
-
-    project = open_project(project_dir)
-    graph = build_graph(project)
-    notices = load_retractions(retractions) if retractions else None
-    for problem in notices.problems if notices else []:
-        click.echo(f"Warning: {problem}", err=True)
-    return project, graph, run_checks(Audit(project, graph, notices))
-
-
-def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --retractions FILE: the Retraction Watch data (CSV, as Crossref publishes it)."""
-    return click.option(
-        "--retractions",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Retraction Watch data (CSV) to flag retracted or corrected sources.",
-    )(command)
 
 
 @cli.command()
@@ -419,3 +350,8 @@ def main() -> None:
             f"Bug: {type(err).__name__}: {err} (run again with --debug for the traceback)", err=True
         )
         sys.exit(ExitStatus.BUG)
+
+
+# Commands kept in their own modules.
+cli.add_command(export)
+cli.add_command(import_matrix)
