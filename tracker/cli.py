@@ -25,6 +25,7 @@ from tracker.commands.common import (
 )
 from tracker.commands.export import export
 from tracker.commands.import_matrix import import_matrix
+from tracker.commands.review import review
 from tracker.outputs import ExitStatus
 
 
@@ -353,5 +354,6 @@ def main() -> None:
 
 
 # Commands kept in their own modules.
+cli.add_command(review)
 cli.add_command(export)
 cli.add_command(import_matrix)

@@ -83,13 +83,46 @@ class Citation:
 
 
 @dataclass
+class Fingerprint:
+    """What a reviewer saw: a hash of the claim's text and one of each cited entry, by key."""
+
+    text: str
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Review:
-    """A reviewer's verdict on a claim."""
+    """A reviewer's verdict on a claim; `source` names the one cited source it is about."""
 
     verdict: str
     by: str | None = None
     at: str | None = None
     note: str | None = None
+    source: str | None = None
+    fingerprint: Fingerprint | None = None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A reviewer's decision, with its reason, that findings of a check about a claim or source
+    are not to be reported; `check` is a check id or id prefix."""
+
+    check: str
+    reason: str
+    path: str
+    line: int
+    claim_id: str | None = None
+    source_key: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "check": self.check,
+            "reason": self.reason,
+            "path": self.path,
+            "line": self.line,
+            "claim_id": self.claim_id,
+            "source_key": self.source_key,
+        }
 
 
 @dataclass
@@ -105,6 +138,7 @@ class Claim:
     status: str = "active"
     reasons: list[str] = field(default_factory=list)
     register_line: int = 0
+    history: list[Review] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -133,6 +167,7 @@ class Register:
     document: DocumentInfo
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,18 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.tokens import CommentToken
 
-from tracker.model import KINDS, Citation, Claim, DocumentInfo, Problem, Register, Review, Span
+from tracker.model import (
+    KINDS,
+    Citation,
+    Claim,
+    DocumentInfo,
+    Fingerprint,
+    Problem,
+    Register,
+    Review,
+    Span,
+    Suppression,
+)
 
 VERDICTS = ("supported", "partial", "unsupported", "contradicted", "needs-review")
 # dismissed: a reviewer decided the unit is no claim (a `note` says why); extraction keeps it so.
@@ -230,7 +241,9 @@ def parse_register(text: str, display_path: str) -> Register:
     if not isinstance(data, CommentedMap):
         reader.report((0, 0), _top_level_message(data))
         return reader.register(DocumentInfo("", ""), [])
-    return reader.register(reader.document(data), reader.claims(data))
+    document, claims = reader.document(data), reader.claims(data)
+    reader.source_suppressions(data)
+    return reader.register(document, claims)
 
 
 def _top_level_message(data: Any) -> str:
@@ -274,6 +287,10 @@ def _as_text(value: Any) -> str | None:
     return str(value) if isinstance(value, str) else None
 
 
+def _all_text(mapping: dict[Any, Any]) -> bool:
+    return all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())
+
+
 def _as_date(value: Any) -> str | None:
     if isinstance(value, datetime.date):
         # An unquoted 2026-11-20 reads as a date; that is what the person meant.
@@ -308,6 +325,7 @@ class _Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
 
     def report(self, where: tuple[int, int], message: str, claim_id: str | None = None) -> None:
         line, col = where
@@ -315,7 +333,7 @@ class _Reader:
         self.problems.append(problem)
 
     def register(self, document: DocumentInfo, claims: list[Claim]) -> Register:
-        return Register(self.path, document, claims, self.problems)
+        return Register(self.path, document, claims, self.problems, self.suppressions)
 
     def value(self, node: CommentedMap, key: str, kind: str, owner: str, cid: str | None) -> Any:
         """Return node[key] as `kind`, or None (with a problem) when it holds something else."""
@@ -378,6 +396,7 @@ class _Reader:
             return None
         owner = f'claim "{cid}"'
         self.value(item, "vanished", "date", owner, cid)
+        self.suppress_list(item, owner, Suppression("", "", self.path, 0, claim_id=cid))
         return Claim(
             id=cid,
             text=text,
@@ -387,6 +406,7 @@ class _Reader:
             review=self.review(item, owner, cid),
             status=self.status(item, owner, cid),
             register_line=where[0] + 1,
+            history=self.history(item, owner, cid),
         )
 
     def claim_id(self, item: CommentedMap, index: int, seen: set[str]) -> str | None:
@@ -474,17 +494,113 @@ class _Reader:
         node = item.get("review")
         if node is None:
             return None
+        return self.review_node(node, _position(item, "review"), owner, cid)
+
+    def history(self, item: CommentedMap, owner: str, cid: str) -> list[Review]:
+        """Read `reviews`, the earlier verdicts on a claim, oldest first."""
+        node = item.get("reviews")
+        if node is None:
+            return []
+        if not isinstance(node, CommentedSeq):
+            message = (
+                f"{owner}: `reviews` is {_describe(node)}, not a list - write `- verdict: ...`"
+            )
+            self.report(_position(item, "reviews"), message, cid)
+            return []
+        found = (
+            self.review_node(node[i], _position(node, i), f"{owner}, earlier review {i + 1}", cid)
+            for i in range(len(node))
+        )
+        return [review for review in found if review is not None]
+
+    def review_node(self, node: Any, where: tuple[int, int], owner: str, cid: str) -> Review | None:
         if not isinstance(node, CommentedMap):
             message = f"{owner}: `review` is {_describe(node)}, not a mapping - write `verdict:`"
-            self.report(_position(item, "review"), message, cid)
+            self.report(where, message, cid)
             return None
         verdict = node.get("verdict")
         if verdict not in VERDICTS:
             message = f"{owner}: verdict is {_describe(verdict)} - use one of {', '.join(VERDICTS)}"
             self.report(_position(node, "verdict"), message, cid)
             return None
-        by, note = (self.value(node, k, "text", owner, cid) for k in ("by", "note"))
-        return Review(str(verdict), by, self.value(node, "at", "date", owner, cid), note)
+        by, note, source = (
+            self.value(node, k, "text", owner, cid) for k in ("by", "note", "source")
+        )
+        at = self.value(node, "at", "date", owner, cid)
+        return Review(str(verdict), by, at, note, source, self.fingerprint(node, owner, cid))
+
+    def fingerprint(self, review: CommentedMap, owner: str, cid: str) -> Fingerprint | None:
+        """Read `fingerprint: {text: HASH, sources: {KEY: HASH}}`, written by `tracker review`."""
+        node = review.get("fingerprint")
+        if node is None:
+            return None
+        text = node.get("text") if isinstance(node, dict) else None
+        sources = node.get("sources") if isinstance(node, dict) else None
+        if not isinstance(text, str) or not isinstance(sources, dict) or not _all_text(sources):
+            message = (
+                f"{owner}: `fingerprint` is not {{text: HASH, sources: {{KEY: HASH}}}} - "
+                "remove it and record the verdict again with `tracker review`"
+            )
+            self.report(_position(review, "fingerprint"), message, cid)
+            return None
+        return Fingerprint(text, {str(k): str(v) for k, v in sources.items()})
+
+    def source_suppressions(self, data: CommentedMap) -> None:
+        """Read the top-level `sources: {KEY: {suppress: [...]}}` of a register."""
+        node = data.get("sources")
+        if node is None:
+            return
+        if not isinstance(node, CommentedMap):
+            message = (
+                f"`sources` is {_describe(node)}, not a mapping - write `KEY: {{suppress: [...]}}`"
+            )
+            self.report(_position(data, "sources"), message)
+            return
+        for key, entry in node.items():
+            owner = f'source "{key}"'
+            if not isinstance(entry, CommentedMap):
+                message = f"{owner}: {_describe(entry)}, not a mapping - write `suppress: [...]`"
+                self.report(_position(node, key), message)
+                continue
+            self.suppress_list(entry, owner, Suppression("", "", self.path, 0, source_key=str(key)))
+
+    def suppress_list(self, owner_node: CommentedMap, owner: str, subject: Suppression) -> None:
+        """Read a `suppress` list; an entry needs a check id and a reason, else it is ignored."""
+        node = owner_node.get("suppress")
+        if node is None:
+            return
+        if not isinstance(node, CommentedSeq):
+            message = (
+                f"{owner}: `suppress` is {_describe(node)}, not a list - "
+                "write `- {check: CHECK.ID, reason: ...}`"
+            )
+            self.report(_position(owner_node, "suppress"), message, subject.claim_id)
+            return
+        for index in range(len(node)):
+            self.suppression(node, index, owner, subject)
+
+    def suppression(self, seq: CommentedSeq, index: int, owner: str, subject: Suppression) -> None:
+        item, where, cid = seq[index], _position(seq, index), subject.claim_id
+        if not isinstance(item, CommentedMap):
+            message = f"{owner}: suppression {index + 1} is {_describe(item)}, not a mapping"
+            self.report(where, f"{message} - write {{check: CHECK.ID, reason: ...}}", cid)
+            return
+        check, reason = (self.value(item, k, "text", owner, cid) for k in ("check", "reason"))
+        if not check or not check.strip():
+            message = f"{owner}: suppression {index + 1} names no `check` - add `check: CHECK.ID`"
+            self.report(where, message + "; until then it suppresses nothing", cid)
+        elif not reason or not reason.strip():
+            message = (
+                f'{owner}: the suppression of "{check}" gives no reason - add `reason: ...` '
+                "saying why the finding does not apply; until then it suppresses nothing"
+            )
+            self.report(where, message, cid)
+        else:
+            line = where[0] + 1
+            suppression = dataclasses.replace(
+                subject, check=check.strip(), reason=reason, line=line
+            )
+            self.suppressions.append(suppression)
 
     def status(self, item: CommentedMap, owner: str, cid: str) -> str:
         status = item.get("status")
@@ -534,10 +650,17 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "citations": [citation_to_dict(citation) for citation in claim.citations],
     }
     if claim.review is not None:
-        data["review"] = _without_none(dataclasses.asdict(claim.review))
+        data["review"] = review_to_dict(claim.review)
+    if claim.history:
+        data["reviews"] = [review_to_dict(review) for review in claim.history]
     if claim.status != "active":
         data["status"] = claim.status
     return data
+
+
+def review_to_dict(review: Review) -> dict[str, Any]:
+    """Return a review as plain data, with only the fields that are set."""
+    return _without_none(dataclasses.asdict(review))
 
 
 def citation_to_dict(citation: Citation) -> dict[str, Any]:
@@ -870,3 +993,80 @@ def _vanish(item: CommentedMap, merge: _Merge) -> None:
     if item.get("vanished") is None:
         item["vanished"] = merge.today
     merge.result.vanished.append(item["id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording a review
+
+
+def record_review_in_text(
+    text: str, display_path: str, claim_id: str, review: Review, details: dict[str, str]
+) -> str:
+    """Set a claim's review in register text, keeping the previous one in `reviews`.
+
+    `details` (quote, locator) go on the citation of `review.source`, or on the claim's only
+    citation. Everything else in the text is kept as written.
+    """
+    root = _load_for_merge(text, display_path)
+    _normalize_tails(root)
+    item = _claim_item(root["claims"], claim_id, display_path)
+    if details:
+        citation = _citation_item(item, review.source, claim_id, display_path)
+        citation.update(details)
+        # A person's locator or quote gets its own lines, as in a freshly written register.
+        citation.fa.set_block_style()
+    _replace_review(item, review)
+    return _dump(root)
+
+
+def _claim_item(seq: CommentedSeq, claim_id: str, display_path: str) -> CommentedMap:
+    for item in _identified(seq):
+        if item["id"] == claim_id:
+            return item
+    raise RegisterError(display_path, 1, f'no claim "{claim_id}" in the register')
+
+
+def _citation_item(
+    item: CommentedMap, key: str | None, claim_id: str, display_path: str
+) -> CommentedMap:
+    node = item.get("citations")
+    citations = _mappings(node) if isinstance(node, CommentedSeq) else []
+    found = [c for c in citations if c.get("key") == key] if key else citations
+    if key is None and len(found) != 1:
+        found = []
+    if not found:
+        where = _position(item)[0] + 1
+        message = f'claim "{claim_id}": no single citation of {key or "the claim"} to annotate'
+        raise RegisterError(display_path, where, message)
+    return found[0]
+
+
+def _replace_review(item: CommentedMap, review: Review) -> None:
+    """Put the new review where the old one stood; the old one joins the end of `reviews`."""
+    previous = item.get("review")
+    node = _review_node(review)
+    if previous is None:
+        _put(item, "review", node, after=_last_of(item, ("citations", "kinds", "text")))
+        return
+    item["review"] = node
+    history = item.get("reviews")
+    if not isinstance(history, CommentedSeq):
+        history = CommentedSeq() if history is None else CommentedSeq([history])
+        _put(item, "reviews", history, after="review")
+    if not history:
+        history.fa.set_block_style()
+    history.append(previous)
+
+
+def _last_of(item: CommentedMap, keys: tuple[str, ...]) -> str:
+    return next((key for key in keys if key in item), "id")
+
+
+def _review_node(review: Review) -> CommentedMap:
+    data = review_to_dict(review)
+    node = CommentedMap(data)
+    if review.fingerprint is not None:
+        node["fingerprint"] = CommentedMap(
+            text=review.fingerprint.text, sources=_flow_map(**review.fingerprint.sources)
+        )
+    return node

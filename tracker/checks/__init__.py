@@ -6,7 +6,8 @@ A check module has an `ID` matching its dotted module path, a default `SEVERITY`
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from tracker.checks.base import Audit
@@ -21,6 +22,7 @@ from tracker.checks.citations import publisher_as_journal, unknown_key, unresolv
 from tracker.checks.claims import (
     inconsistent,
     single_source,
+    stale_review,
     suggestions,
     uncited,
     unnamed_evidence,
@@ -33,7 +35,8 @@ from tracker.checks.document.base import DocumentAudit
 from tracker.checks.evidence import mismatch
 from tracker.checks.language import overclaim
 from tracker.checks.quotes import hedges, not_found, numbers
-from tracker.checks.register import malformed
+from tracker.checks.register import malformed, unused_suppression
+from tracker.checks.register.unused_suppression import SuppressionAudit
 from tracker.checks.sources import (
     concentration,
     duplicate_work,
@@ -45,7 +48,8 @@ from tracker.checks.sources import (
     unverifiable,
 )
 from tracker.config import Config
-from tracker.model import Finding, Severity
+from tracker.model import Finding, Severity, Suppression
+from tracker.suppress import apply, collect
 
 CHECKS: tuple[ModuleType, ...] = (
     malformed,
@@ -76,7 +80,12 @@ CHECKS: tuple[ModuleType, ...] = (
     single_source,
     concentration,
     inconsistent,
+    stale_review,
+    unused_suppression,
 )
+
+# Checks of what the suppressions did; they run after the others have been suppressed.
+AFTER_SUPPRESSION: tuple[ModuleType, ...] = (unused_suppression,)
 
 
 # Checks of one document as a writer has it (`tracker check DOCUMENT`).
@@ -88,9 +97,28 @@ DOCUMENT_CHECKS: tuple[ModuleType, ...] = (
 )
 
 
+@dataclass
+class Outcome:
+    """The findings of an audit, and those that suppressions in the registers silenced."""
+
+    findings: list[Finding]
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
+
+
 def run_checks(audit: Audit) -> list[Finding]:
-    """Run every enabled project check and return its findings at the configured severity."""
-    return run(CHECKS, audit, audit.project.config)
+    """Run every enabled project check and return the findings not suppressed."""
+    return run_checks_with_suppressions(audit).findings
+
+
+def run_checks_with_suppressions(audit: Audit) -> Outcome:
+    """Run every enabled project check, apply the registers' suppressions, and say what they did."""
+    config = audit.project.config
+    suppressions = collect(audit.project)
+    first = tuple(m for m in CHECKS if m not in AFTER_SUPPRESSION)
+    kept, suppressed = apply(run(first, audit, config), suppressions)
+    ids = tuple(m.ID for m in CHECKS)
+    after = run(AFTER_SUPPRESSION, SuppressionAudit(suppressions, suppressed, ids), config)
+    return Outcome(_in_order(kept + after), suppressed)
 
 
 def run_document_checks(audit: DocumentAudit, config: Config | None) -> list[Finding]:
@@ -108,4 +136,8 @@ def run(modules: tuple[ModuleType, ...], audit: object, config: Config | None) -
         # A check may grade its own findings (a correction is milder than a retraction);
         # a level set in the settings overrides them all.
         findings.extend(replace(f, severity=Severity(setting)) if setting else f for f in found)
+    return _in_order(findings)
+
+
+def _in_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.check))
