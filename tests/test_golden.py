@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.checks import run_checks
+from tracker.checks import run_checks, run_checks_with_suppressions
 from tracker.checks.base import Audit
 from tracker.graph import build_graph
 from tracker.outputs import findings_json, findings_text
@@ -26,8 +26,9 @@ GENERATED = "2026-01-01"
 def outputs(root: Path) -> dict[str, str]:
     project = load_project(root)
     graph = build_graph(project)
-    findings = run_checks(Audit(project, graph))
-    view = build_view(project, graph, findings, GENERATED)
+    outcome = run_checks_with_suppressions(Audit(project, graph))
+    findings = outcome.findings
+    view = build_view(project, graph, findings, GENERATED, outcome.suppressed)
     return {
         "check.txt": findings_text(findings),
         "check.json": findings_json(findings, {"claims": len(list(project.claims()))}),

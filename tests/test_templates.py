@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from importlib.resources import files
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from tracker.render import render
+from tracker.report import interactive_view
 
 View = dict[str, Any]
 
@@ -30,6 +32,7 @@ CHECKS = {
     "citations.unresolved": "error",
     "sources.unverifiable": "warning",
     "sources.unused": "info",
+    "claims.single_source": "info",
 }
 
 
@@ -83,6 +86,11 @@ def claim(number: int, text: str, status: str, **fields: Any) -> View:
         "evidence": None,
         "review": None,
         "findings": [],
+        "source_keys": [c["key"] for c in fields.get("citations", []) if c["key"]],
+        "severities": [f["severity"] for f in fields.get("findings", [])],
+        "evidence_level": "none",
+        "evidence_rank": -2,
+        "verdict": fields["review"]["verdict"] if fields.get("review") else "no verdict",
     } | fields
 
 
@@ -201,7 +209,7 @@ def build_view() -> View:
             "sources.unused", "Source is cited by no claim.", source_key="thakur2023therapeutic"
         ),
     ]
-    return {
+    view = {
         "title": "Evidence report",
         "project": "secretome",
         "generated": "2026-11-21",
@@ -248,7 +256,15 @@ def build_view() -> View:
             source("thakur2023therapeutic", [], findings=[findings[-1]]),
         ],
         "findings": findings,
+        "suppressed": [
+            finding("claims.single_source", "rests on one source.", "p-000002")
+            | {
+                "reason": "Reviewed: one trial is enough here.",
+                "suppression": "claims/page.yaml:12",
+            }
+        ],
     }
+    return view | interactive_view(view["documents"], view["sources"])
 
 
 def empty_view() -> View:
@@ -264,7 +280,8 @@ def empty_view() -> View:
         "findings": {"error": 0, "warning": 0, "info": 0},
     }
     view["summary"]["statuses"] = [s | {"count": 0} for s in view["summary"]["statuses"]]
-    return view | {"documents": [], "sources": [], "findings": []}
+    view |= {"documents": [], "sources": [], "findings": []}
+    return view | interactive_view([], [])
 
 
 class Tags(HTMLParser):
@@ -396,7 +413,7 @@ def test_html_sources_link_out_and_back(html: str) -> None:
 
 
 def test_html_findings_table_lists_every_finding_with_a_way_there(html: str) -> None:
-    table = html[html.index('id="findings"') :]
+    table = html[html.index('id="findings"') : html.index('id="suppressed"')]
     assert table.count("<tr>") == 1 + 4
     assert "<code>claims/page.yaml:7:5</code>" in table
     assert "<code>citations.unresolved</code>" in table
@@ -442,8 +459,11 @@ def test_empty_project_renders_both_reports() -> None:
 
 def test_html_loads_nothing_from_the_network(html: str) -> None:
     lowered = html.lower()
-    for needle in ("<script", "<link", "@import", "url(", "<img", "<iframe", "<object", "<embed"):
+    for needle in ("<link", "@import", "url(", "<img", "<iframe", "<object", "<embed"):
         assert needle not in lowered
+    assert lowered.count("<script") == 1 and "<script>\n" in lowered  # inline, no src
+    for needle in ("fetch(", "xmlhttprequest", "websocket", "import(", "eventsource", ".src"):
+        assert needle not in script_of(html).lower()
     for tag, attrs in tags_of(html):
         assert "src" not in attrs
         href = attrs.get("href")
@@ -452,6 +472,29 @@ def test_html_loads_nothing_from_the_network(html: str) -> None:
             assert href.startswith(("#", "https://")), href
             if href.startswith("https://"):
                 assert attrs.get("rel") == "noopener"
+
+
+def script_of(html: str) -> str:
+    return html[html.index("<script>") + len("<script>") : html.index("</script>")]
+
+
+def test_html_inlines_the_report_script_verbatim(html: str) -> None:
+    source = files("tracker").joinpath("templates/report.js").read_text(encoding="utf-8")
+    assert source.strip() in script_of(html)
+    # Jinja includes it as a template and HTML ends it at the first closing tag
+    for delimiter in ("{{", "{%", "{#", "</script", "<!--"):
+        assert delimiter not in source
+
+
+def test_html_claims_carry_what_the_filters_read(html: str) -> None:
+    attrs = next(a for tag, a in tags_of(html) if a.get("id") == "claim-p-000002")
+    assert attrs["data-status"] == "cited"
+    assert attrs["data-keys"] == "shin2021comparative"
+    assert attrs["data-verdict"] == "supported"
+    assert attrs["data-severities"] == "none"
+    assert attrs["data-doc"] == "doc-content-page-txt"
+    assert '<form class="filters" id="filters" role="search"' in html
+    assert "Showing 4 of 4 claims" in html
 
 
 def test_links_that_are_not_web_addresses_are_not_linked() -> None:
@@ -523,8 +566,9 @@ def test_html_escapes_user_text(setter: Any, payload: str) -> None:
     setter(view, payload)
     html = html_report(view)
     assert str(escape(payload)) in html
-    for tag, attrs in tags_of(html):
-        assert tag not in INJECTED_TAGS
+    # the report's own script and map are the only script and svg tags
+    assert [tag for tag, _ in tags_of(html) if tag in INJECTED_TAGS] == ["svg", "script"]
+    for _, attrs in tags_of(html):
         assert not any(name.startswith("on") for name in attrs)
 
 
@@ -558,7 +602,8 @@ def test_markdown_has_the_sections_in_order(md: str) -> None:
 def test_markdown_tables_render_with_one_row_per_item(md: str) -> None:
     html = markdown_to_html(md)
     tables = html.split("<table>")[1:]
-    summary, statuses, kinds, claims, findings = tables
+    summary, statuses, kinds, claims, findings, suppressed = tables
+    assert suppressed.count("<tr>") == 1 + 1
     assert summary.count("<tr>") == 2
     assert statuses.count("<tr>") == 1 + 4
     assert kinds.count("<tr>") == 1 + 2
@@ -621,3 +666,9 @@ def test_evidence_levels_are_shown(html: str) -> None:
     source = html[html.index('id="source-shin2021comparative"') :]
     assert '<span class="tag evidence weak">in-vitro</span>' in source
     assert "declared in the `evidence` field" in source
+
+
+def test_suppressed_findings_are_listed_with_their_reason(html: str, md: str) -> None:
+    table = html[html.index('id="suppressed"') :]
+    assert "Reviewed: one trial is enough here." in table and "claims/page.yaml:12" in table
+    assert "| Reviewed: one trial is enough here. | claims/page.yaml:12 |" in md

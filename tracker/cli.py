@@ -17,6 +17,7 @@ from tracker.commands.common import (
     LEVEL_CHOICE,
     UserError,
     audit,
+    audit_outcome,
     progress,
     project_option,
     retractions_option,
@@ -297,8 +298,8 @@ def report(output: Path | None, project_dir: Path | None, retractions: Path | No
     """
     from tracker.report import build_view, write_reports
 
-    project, graph, findings = audit(project_dir, retractions)
-    view = build_view(project, graph, findings, today())
+    project, graph, outcome = audit_outcome(project_dir, retractions)
+    view = build_view(project, graph, outcome.findings, today(), outcome.suppressed)
     for path in write_reports(view, output or project.config.path("reports")):
         click.echo(str(path))
 

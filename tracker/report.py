@@ -6,7 +6,9 @@ objects - so what a template shows is decided here and tested here.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,9 @@ import networkx as nx
 from tracker.evidence import Evidence, evidence_of, strongest, vocabulary
 from tracker.formatting import FormattedSource, format_sources
 from tracker.graph import claims_supported_by
-from tracker.model import KINDS, Citation, Claim, Finding, Register, Severity
+from tracker.model import KINDS, Citation, Claim, Finding, Register, Severity, Suppression
 from tracker.project import Project
+from tracker.register import VERDICTS
 from tracker.render import render
 
 STATUS_LABELS = {
@@ -29,6 +32,17 @@ REPORT_FILES = {"html": "evidence.html", "md": "evidence.md"}
 # Findings a claim's status badge already states; repeating them on every card would double
 # the length of a page with a hundred uncited claims. They stay in the list of all findings.
 STATED_BY_STATUS = frozenset({"claims.uncited"})
+# Filter values for a claim without cited evidence and without a review.
+NO_EVIDENCE = "none"
+NO_FINDING = "none"
+NO_VERDICT = "no verdict"
+NO_EVIDENCE_RANK = -2
+# The claim-source graph: one row per node in the longer column, in SVG user units.
+GRAPH_ROW = 46
+GRAPH_WIDTH = 760
+GRAPH_NODE_WIDTH = 250
+GRAPH_LABELS_UP_TO = 40
+GRAPH_TEXT = 34
 
 View = dict[str, Any]
 
@@ -46,20 +60,27 @@ def claim_status(claim: Claim, project: Project) -> str:
 
 
 def build_view(
-    project: Project, graph: nx.DiGraph, findings: list[Finding], generated: str
+    project: Project,
+    graph: nx.DiGraph,
+    findings: list[Finding],
+    generated: str,
+    suppressed: Sequence[tuple[Finding, Suppression]] = (),
 ) -> View:
-    """Return the report's view model."""
+    """Return the report's view model; suppressed findings are listed with their reasons."""
     formatted = format_sources(project.bibliography.sources.values())
     evidence = {key: evidence_of(s) for key, s in project.bibliography.sources.items()}
     by_claim: dict[str, list[Finding]] = defaultdict(list)
     by_source: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        if finding.claim_id and finding.check not in STATED_BY_STATUS:
+        if finding.claim_id:
             by_claim[finding.claim_id].append(finding)
         if finding.source_key:
             by_source[finding.source_key].append(finding)
     documents = [
         document_view(r, project, formatted, evidence, by_claim) for r in project.registers
+    ]
+    sources = [
+        source_view(key, project, graph, formatted, evidence, by_source) for key in formatted
     ]
     return {
         "title": "Evidence report",
@@ -68,11 +89,18 @@ def build_view(
         "summary": summary_view(project, documents, findings)
         | {"evidence_levels": levels_view(evidence)},
         "documents": documents,
-        "sources": [
-            source_view(key, project, graph, formatted, evidence, by_source) for key in formatted
-        ],
+        "sources": sources,
         "findings": [finding_view(f) for f in findings],
-    }
+        "suppressed": [
+            finding_view(f) | {"reason": s.reason, "suppression": f"{s.path}:{s.line}"}
+            for f, s in suppressed
+        ],
+    } | interactive_view(documents, sources)
+
+
+def interactive_view(documents: list[View], sources: list[View]) -> View:
+    """Return what the report's filters and claim-source graph need, from the built views."""
+    return {"filters": filters_view(documents, sources), "graph": graph_view(documents, sources)}
 
 
 def summary_view(project: Project, documents: list[View], findings: list[Finding]) -> View:
@@ -159,6 +187,8 @@ def claim_view(
     status = claim_status(claim, project)
     review = claim.review
     known = [evidence[k] for k in claim.cited_keys if k in evidence]
+    findings = by_claim.get(claim.id, [])
+    best = strongest(known) if known else None
     return {
         "id": claim.id,
         "anchor": anchor("claim", claim.id),
@@ -168,11 +198,17 @@ def claim_view(
         "status": status,
         "status_label": STATUS_LABELS[status],
         "citations": [citation_view(c, project, formatted) for c in claim.citations],
-        "evidence": evidence_view(strongest(known)) if known else None,
+        "evidence": evidence_view(best) if best else None,
         "review": None
         if review is None
         else {"verdict": review.verdict, "by": review.by, "at": review.at, "note": review.note},
-        "findings": [finding_view(f) for f in by_claim.get(claim.id, [])],
+        "findings": [finding_view(f) for f in findings if f.check not in STATED_BY_STATUS],
+        # for the report's filters and sorting
+        "source_keys": list(dict.fromkeys(claim.cited_keys)),
+        "severities": [s.value for s in Severity if any(f.severity == s for f in findings)],
+        "evidence_level": best.label if best else NO_EVIDENCE,
+        "evidence_rank": best.rank if best else NO_EVIDENCE_RANK,
+        "verdict": review.verdict if review else NO_VERDICT,
     }
 
 
@@ -253,3 +289,139 @@ def write_reports(view: View, folder: Path) -> list[Path]:
         write_atomic(path, render(f"report.{fmt}.j2", view))
         written.append(path)
     return written
+
+
+def filters_view(documents: list[View], sources: list[View]) -> View:
+    """Return the choices of each filter of the HTML report, with how many claims each selects."""
+    claims = [c for d in documents for c in d["claims"]]
+    return {
+        "documents": [
+            {"value": d["anchor"], "label": d["title"], "count": d["total"]} for d in documents
+        ],
+        "statuses": options(
+            [[c["status"]] for c in claims], STATUS_LABELS, lambda s: STATUS_LABELS[s]
+        ),
+        "kinds": options([c["kinds"] for c in claims], KINDS),
+        "severities": options(
+            [c["severities"] or [NO_FINDING] for c in claims],
+            [*(s.value for s in Severity), NO_FINDING],
+        ),
+        "evidence": options(
+            [[c["evidence_level"]] for c in claims], [*vocabulary(), "unknown", NO_EVIDENCE]
+        ),
+        "verdicts": options([[c["verdict"]] for c in claims], [*VERDICTS, NO_VERDICT]),
+        "sources": [
+            {"value": s["key"], "label": s["short"], "count": len(s["claims"])} for s in sources
+        ],
+    }
+
+
+def options(values: list[list[str]], order: Iterable[str], label: Any = None) -> list[View]:
+    """Count the claims holding each value, in the given order then any other value's."""
+    counts = Counter(v for held in values for v in set(held))
+    ordered = [*dict.fromkeys([*order, *sorted(counts)])]
+    return [
+        {"value": v, "label": label(v) if label else v, "count": counts[v]}
+        for v in ordered
+        if counts[v]
+    ]
+
+
+def graph_view(documents: list[View], sources: list[View]) -> View:
+    """Lay out the claim-source graph: sources on the left, documents on the right, one edge
+    per source and document weighted by how many of the document's claims cite the source."""
+    rows = max(len(sources), len(documents), 1)
+    height = rows * GRAPH_ROW + 16
+    left = [column_y(i, len(sources), height) for i in range(len(sources))]
+    right = [column_y(i, len(documents), height) for i in range(len(documents))]
+    source_y = {s["key"]: y for s, y in zip(sources, left, strict=True)}
+    doc_y = {d["anchor"]: y for d, y in zip(documents, right, strict=True)}
+    counts = {pair: n for pair, n in citation_counts(documents).items() if pair[0] in source_y}
+    fans = Counter(key for key, _ in counts) + Counter(anchor for _, anchor in counts)
+    edges = [
+        edge_view(key, anchor, n, (source_y[key], doc_y[anchor]), fans[key] <= fans[anchor])
+        for (key, anchor), n in counts.items()
+    ]
+    return {
+        "width": GRAPH_WIDTH,
+        "height": height,
+        "node_width": GRAPH_NODE_WIDTH,
+        "right_x": GRAPH_WIDTH - GRAPH_NODE_WIDTH,
+        "labels": len(edges) <= GRAPH_LABELS_UP_TO,
+        "sources": [
+            {
+                "key": s["key"],
+                "anchor": s["anchor"],
+                "label": shorten(s["short"]),
+                "title": s["short"],
+                "count": len(s["claims"]),
+                "y": y,
+            }
+            for s, y in zip(sources, left, strict=True)
+        ],
+        "documents": [doc_node(d, y) for d, y in zip(documents, right, strict=True)],
+        "edges": edges,
+    }
+
+
+def column_y(index: int, count: int, height: int) -> float:
+    """Return the top of a node, the column's nodes spread evenly over the graph's height."""
+    slot = (height - 16) / count
+    return round(8 + slot * index + (slot - GRAPH_ROW) / 2 + 4, 1)
+
+
+def citation_counts(documents: list[View]) -> Counter[tuple[str, str]]:
+    return Counter(
+        (key, d["anchor"]) for d in documents for c in d["claims"] for key in c["source_keys"]
+    )
+
+
+def edge_view(
+    key: str, anchor: str, count: int, ys: tuple[float, float], near_source: bool
+) -> View:
+    """Draw an edge as a cubic from a source to a document; its count goes near the end where
+    fewer edges meet, so that labels of a fan do not overlap."""
+    x1, x2 = GRAPH_NODE_WIDTH, GRAPH_WIDTH - GRAPH_NODE_WIDTH
+    mid = (x1 + x2) / 2
+    a, b = (y + (GRAPH_ROW - 8) / 2 for y in ys)
+    t = 0.25 if near_source else 0.75
+    return {
+        "key": key,
+        "document": anchor,
+        "count": count,
+        "path": f"M{x1} {a} C{mid} {a} {mid} {b} {x2} {b}",
+        "stroke": round(1 + math.log2(count), 1),
+        "label_x": round(cubic(t, x1, mid, mid, x2), 1),
+        "label_y": round(cubic(t, a, a, b, b) + 4, 1),
+    }
+
+
+def cubic(t: float, p0: float, p1: float, p2: float, p3: float) -> float:
+    u = 1 - t
+    return u**3 * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t**3 * p3
+
+
+def doc_node(document: View, y: float) -> View:
+    total = document["total"]
+    statuses = Counter(c["status"] for c in document["claims"])
+    x, bar = 8, GRAPH_NODE_WIDTH - 16
+    segments = []
+    for status in STATUS_LABELS:
+        width = round(bar * statuses[status] / total, 1) if total else 0
+        if width:
+            segments.append({"status": status, "x": x, "width": width, "count": statuses[status]})
+            x = round(x + width, 1)
+    return {
+        "anchor": document["anchor"],
+        "label": shorten(document["title"]),
+        "title": document["title"],
+        "total": total,
+        "cited": document["cited"],
+        "y": y,
+        "segments": segments,
+    }
+
+
+def shorten(text: str) -> str:
+    """Cut a label to fit a node of the graph; the full text goes in the node's tooltip."""
+    return text if len(text) <= GRAPH_TEXT else text[: GRAPH_TEXT - 1].rstrip() + "…"

@@ -72,7 +72,13 @@ def today() -> str:
 
 def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, list[Any]]:
     """Load the project, build its graph and run the checks (with retraction data if given)."""
-    from tracker.checks import run_checks
+    project, graph, outcome = audit_outcome(project_dir, retractions)
+    return project, graph, outcome.findings
+
+
+def audit_outcome(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, Any]:
+    """Like audit, with the findings that suppressions silenced kept apart (for the report)."""
+    from tracker.checks import run_checks_with_suppressions
     from tracker.checks.base import Audit
     from tracker.graph import build_graph
     from tracker.project import open_project
@@ -83,7 +89,7 @@ def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any,
     notices = load_retractions(retractions) if retractions else None
     for problem in notices.problems if notices else []:
         click.echo(f"Warning: {problem}", err=True)
-    return project, graph, run_checks(Audit(project, graph, notices))
+    return project, graph, run_checks_with_suppressions(Audit(project, graph, notices))
 
 
 def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:
