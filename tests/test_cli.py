@@ -178,3 +178,9 @@ def test_check_with_retraction_data(tmp_path: Path) -> None:
     assert "as of" in retracted["message"] and "p-000001" in retracted["message"]
     missing = run("check", "-C", str(tmp_path), "--retractions", str(tmp_path / "none.csv"))
     assert missing.returncode == 2 and missing.stderr.startswith("Error: ")
+
+
+def test_report_stays_quiet_when_piped(tmp_path: Path) -> None:
+    write_project(tmp_path, {"claims/other.yaml": REGISTER.replace("p-000001", "p-000002")})
+    result = run("report", "-C", str(tmp_path))
+    assert result.returncode == 0 and "Loading registers" not in result.stderr

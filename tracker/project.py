@@ -6,7 +6,7 @@ a check reports. Only a project that cannot be used at all raises ProjectError.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +15,9 @@ from tracker.bibliography import Bibliography, load_bibliography
 from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Claim, Register
 from tracker.register import load_registers
+
+# Sees the register files as they load: the CLI passes a progress bar, the library nothing.
+Watch = Callable[[list[Path]], Iterable[Path]]
 
 
 @dataclass
@@ -62,7 +65,7 @@ def read_line_starts(path: Path) -> list[int]:
     return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
 
-def open_project(start: Path | None = None) -> Project:
+def open_project(start: Path | None = None, watch: Watch = iter) -> Project:
     """Find the project at or above start (default: the current folder) and load it."""
     root = find_root(start or Path.cwd())
     if root is None:
@@ -70,7 +73,7 @@ def open_project(start: Path | None = None) -> Project:
             f"no claims project at or above {start or Path.cwd()} - run in a folder with "
             "references.bib and claims/, or add a [tool.tracker] table to pyproject.toml"
         )
-    return load_project(root)
+    return load_project(root, watch)
 
 
 def open_bibliography(config: Config) -> Bibliography:
@@ -84,10 +87,10 @@ def open_bibliography(config: Config) -> Bibliography:
         ) from err
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, watch: Watch = iter) -> Project:
     """Load the project whose root folder is given."""
     config = load_config(root)
     bibliography = open_bibliography(config)
     claims_dir = config.path("claims")
-    registers = load_registers(claims_dir, root) if claims_dir.is_dir() else []
+    registers = load_registers(claims_dir, root, watch) if claims_dir.is_dir() else []
     return Project(config, bibliography, registers)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -205,12 +205,17 @@ def _error_message(error: Exception) -> str:
 # Loading
 
 
-def load_registers(directory: Path, root: Path) -> list[Register]:
-    """Load every *.yaml and *.yml register in a directory, sorted by file name."""
+def load_registers(
+    directory: Path, root: Path, watch: Callable[[list[Path]], Iterable[Path]] = iter
+) -> list[Register]:
+    """Load every *.yaml and *.yml register in a directory, sorted by file name.
+
+    `watch` sees the files as they are loaded (the CLI passes a progress bar).
+    """
     if not directory.is_dir():
         return []
     paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [load_register(p, _display_path(p, root)) for p in paths]
+    return [load_register(p, _display_path(p, root)) for p in watch(paths)]
 
 
 def _display_path(path: Path, root: Path) -> str:

@@ -62,6 +62,12 @@ def progress(items: Any, label: str) -> Any:
     return click.progressbar(items, label=label, file=sys.stderr, hidden=not shown)
 
 
+def progressing(items: Any, label: str) -> Any:
+    """Yield items under a progress bar (shown only on a terminal)."""
+    with progress(items, label) as bar:
+        yield from bar
+
+
 def today() -> str:
     """Return today's date, or the one SOURCE_DATE_EPOCH fixes for reproducible reports."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -84,7 +90,7 @@ def audit_outcome(project_dir: Path | None, retractions: Path | None) -> tuple[A
     from tracker.project import open_project
     from tracker.retractions import load_retractions
 
-    project = open_project(project_dir)
+    project = open_project(project_dir, lambda paths: progressing(paths, "Loading registers"))
     graph = build_graph(project)
     notices = load_retractions(retractions) if retractions else None
     for problem in notices.problems if notices else []:
