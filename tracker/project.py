@@ -14,6 +14,7 @@ from pathlib import Path
 from tracker.bibliography import Bibliography, load_bibliography
 from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Claim, Register
+from tracker.readers import line_starts
 from tracker.register import load_registers
 
 # Sees the register files as they load: the CLI passes a progress bar, the library nothing.
@@ -62,7 +63,7 @@ def read_line_starts(path: Path) -> list[int]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return []
-    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    return line_starts(text)
 
 
 def open_project(start: Path | None = None, watch: Watch = iter) -> Project:

@@ -24,6 +24,11 @@ class ReaderError(Exception):
     """The document cannot be read at all (missing, unsupported format, undecodable)."""
 
 
+def line_starts(text: str) -> list[int]:
+    """Return the offset at which each line of text starts."""
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+
 @dataclass(frozen=True)
 class Block:
     """A structural piece of a document: its kind and its span in the decoded text."""
@@ -57,7 +62,7 @@ class DocumentText:
         if self.rendered:
             return self.block_at(offset).line or 1
         if not self._line_starts:
-            self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+            self._line_starts = line_starts(self.text)
         return bisect.bisect_right(self._line_starts, offset)
 
     def col_of(self, offset: int) -> int:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from tracker.readers import Block, DocumentText
+from tracker.readers import Block, DocumentText, line_starts
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
@@ -28,7 +28,7 @@ PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 def read_markdown(path: Path, text: str) -> DocumentText:
     """Split Markdown into blocks located in the original text."""
     body, title = blank_front_matter(text)
-    starts = line_starts(text)
+    starts = [*line_starts(text), len(text)]
     blocks = [b for b in walk(PARSER.parse(body), text, starts) if b.end > b.start]
     if not title:
         title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), "")
@@ -43,16 +43,6 @@ def blank_front_matter(text: str) -> tuple[str, str]:
     title = FRONT_TITLE.search(match.group(1))
     blank = "\n" * match.group(0).count("\n")
     return blank + text[match.end() :], title.group(1) if title else ""
-
-
-def line_starts(text: str) -> list[int]:
-    """Return the offset at which each line starts, plus the end of the text."""
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    starts.append(len(text))
-    return starts
 
 
 def walk(tokens: list[Token], text: str, starts: list[int]) -> list[Block]:
