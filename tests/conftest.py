@@ -63,7 +63,7 @@ def write_project(root: Path, files: Files) -> Path:
     return root
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
     """Return ../shared, or skip when this checkout has no shared material beside it."""
     if not SHARED.is_dir():

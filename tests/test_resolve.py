@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
+import gzip
+import itertools
+import random
+from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.bibliography import parse_bibliography
 from tracker.model import Source
 from tracker.references import ParsedReference, parse_reference
-from tracker.resolve import Resolver
+from tracker.resolve import (
+    MIN_TITLE,
+    VETO_OVERRIDE_TITLE,
+    WEIGHTS,
+    Resolver,
+    author_score,
+    title_similarity,
+    venue_score,
+    words_of,
+    year_score,
+)
 
 
 def source(key: str, **fields: str) -> Source:
@@ -115,3 +133,59 @@ def test_placeholder_entries_resolve_as_unverifiable() -> None:
         parse_reference("Exosomes in Biomedical Applications – Biomedicines (2023)")
     )
     assert result.key == "x2023" and result.unverifiable
+
+
+# ---------------------------------------------------------------------------------------------
+# The indexed search scores exactly what scoring every candidate would.
+
+
+def brute_force_scores(sources: dict[str, Source], ref: ParsedReference) -> dict[str, float]:
+    """Score every entry sharing a title word with the reference, the slow and obvious way."""
+    label = words_of(ref.title or "")
+    scores = {}
+    for key in Resolver(sources).candidates(ref):
+        entry = sources[key]
+        title = title_similarity(label, words_of(entry.get("title") or ""))
+        venue, _ = venue_score(ref.journal, entry)
+        year = year_score(ref.year, entry.get("year"))
+        author = author_score(ref.authors, entry.get("author"))
+        if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
+            continue
+        parts = {"title": title, "journal": venue, "year": year, "author": author}
+        known = {n: v for n, v in parts.items() if v is not None}
+        scores[key] = sum(WEIGHTS[n] * v for n, v in known.items()) / sum(WEIGHTS[n] for n in known)
+    return scores
+
+
+@pytest.fixture(scope="module")
+def acl_sample(shared: Path) -> dict[str, Source]:
+    """Three thousand real entries of the ACL Anthology file (titles, venues, years, authors)."""
+    with gzip.open(shared / "bench" / "acl-anthology-1965-2019.bib.gz", "rt") as handle:
+        head = "".join(itertools.islice(handle, 40_000))
+    entries = parse_bibliography(head[: head.rfind("\n@")], "acl.bib").sources
+    return dict(itertools.islice(entries.items(), 3000))
+
+
+def mutated_reference(entry: Source, rng: random.Random, sources: list[Source]) -> ParsedReference:
+    """A reference to entry as a page might write it: words dropped, year or author wrong."""
+    words = (entry.get("title") or "").split()
+    kept = [w for w in words if rng.random() > 0.3] or words[:1]
+    other = rng.choice(sources)
+    return ParsedReference(
+        title=" ".join(kept if rng.random() < 0.8 else (other.get("title") or "").split()[:4]),
+        journal=rng.choice(
+            [entry.get("booktitle"), entry.get("journal"), other.get("booktitle"), None]
+        ),
+        year=rng.choice([entry.get("year"), other.get("year"), None]),
+        authors=rng.choice([entry.get("author"), other.get("author"), None]),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_indexed_scores_equal_brute_force(acl_sample: dict[str, Source], seed: int) -> None:
+    rng = random.Random(seed)
+    entries = list(acl_sample.values())
+    ref = mutated_reference(rng.choice(entries), rng, entries)
+    found = {key: score for key, (score, _) in Resolver(acl_sample).scores(ref)}
+    assert found == pytest.approx(brute_force_scores(acl_sample, ref))

@@ -55,11 +55,18 @@ class Extraction:
 
 
 def extract(
-    path: Path, sources: dict[str, Source] | None = None, root: Path | None = None
+    path: Path,
+    sources: dict[str, Source] | None = None,
+    root: Path | None = None,
+    resolver: Resolver | None = None,
 ) -> Extraction:
-    """Read a document and extract its claims, resolving references against sources."""
+    """Read a document and extract its claims, resolving references against sources.
+
+    Pass a resolver built once over the same sources when extracting many documents.
+    """
     doc = read_document(path)
-    citer = Citer(doc, display_path(path, root), find_reference_list(doc), Resolver(sources or {}))
+    resolver = resolver or Resolver(sources or {})
+    citer = Citer(doc, display_path(path, root), find_reference_list(doc), resolver)
     decided = decide_units(doc, citer.reflist)
     claims = build_claims(doc, decided, citer)
     info = DocumentInfo(title=doc.title.strip(), path=citer.shown)

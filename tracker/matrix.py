@@ -24,7 +24,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from tracker.atomic import write_atomic
+from tracker.atomic import locked, write_atomic, write_if_unchanged
 from tracker.evidence import evidence_of
 from tracker.formatting import format_sources
 from tracker.model import KINDS, Claim, Finding, Register
@@ -578,7 +578,9 @@ class _Import:
         for tree in touched.values():
             text = _dump(tree.root)
             if text != tree.text and write:
-                write_atomic(tree.path, text)
+                # Under the lock nobody else changes it; without one (no flock), refuse if
+                # somebody did, rather than overwrite their edit.
+                write_if_unchanged(tree.path, text, tree.text, tree.display)
                 self.result.written.append(tree.display)
 
 
@@ -735,10 +737,18 @@ def load_trees(project: Project, result: ImportResult) -> list[RegisterTree]:
 
 
 def import_matrix(project: Project, rows: list[MatrixRow], write: bool = True) -> ImportResult:
-    """Apply the edits of an exported matrix's rows to the registers; write unless told not to."""
+    """Apply the edits of an exported matrix's rows to the registers; write unless told not to.
+
+    Raise ConcurrentEditError when another command holds the registers too long, or (where
+    no lock can be taken) changed one during the import; running the import again is safe.
+    """
     result = ImportResult(rows=len(rows))
-    run = _Import(load_trees(project, result), result)
-    for row in rows:
-        run.plan(row)
-    run.apply(write)
+    paths = {project.root / register.path: register.path for register in project.registers}
+    # The registers are read under the lock, so each row's fingerprint is checked against
+    # the register as it is when the edit is written, not as an earlier reader saw it.
+    with locked(paths):
+        run = _Import(load_trees(project, result), result)
+        for row in rows:
+            run.plan(row)
+        run.apply(write)
     return result

@@ -1,21 +1,24 @@
 """Load a claims project: settings, bibliography, claims registers and the documents they cover.
 
 Loading never stops at bad content: a broken BibTeX block or register becomes a problem that
-a check reports. Only a project that cannot be used at all raises ProjectError.
+a check reports. Only a project that cannot be used at all raises ProjectError. What was
+loaded before from the same bytes comes from the project's cache (tracker/cache.py).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from tracker.bibliography import Bibliography, load_bibliography
+from tracker.cache import Cache, decoder, digest, encode, stamp
 from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Claim, Register
 from tracker.readers import line_starts
-from tracker.register import load_registers
+from tracker.register import load_register
 
 # Sees the register files as they load: the CLI passes a progress bar, the library nothing.
 Watch = Callable[[list[Path]], Iterable[Path]]
@@ -28,6 +31,9 @@ class Project:
     config: Config
     bibliography: Bibliography
     registers: list[Register]
+    # A digest of the bytes of the bibliography and registers and of the settings: what
+    # anything derived from the project (a document's findings) depends on.
+    digest: str = ""
     _line_starts: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     @property
@@ -56,6 +62,17 @@ class Project:
             return 1
         return max(1, offset - starts[line - 1] + 1)
 
+    def unregistered_documents(self) -> list[Path]:
+        """Return the documents under the content folder that no register covers."""
+        from tracker.drafts import content_documents
+
+        covered = {register.document.path for register in self.registers}
+        return [
+            path
+            for path in content_documents(self.config.path("content"))
+            if path.relative_to(self.root).as_posix() not in covered
+        ]
+
 
 def read_line_starts(path: Path) -> list[int]:
     """Return the offset at which each line of a UTF-8 document starts; [] if unreadable."""
@@ -66,32 +83,125 @@ def read_line_starts(path: Path) -> list[int]:
     return line_starts(text)
 
 
-def open_project(start: Path | None = None, watch: Watch = iter) -> Project:
-    """Find the project at or above start (default: the current folder) and load it."""
+def open_project(start: Path | None = None, watch: Watch = iter, cached: bool = False) -> Project:
+    """Find the project at or above start (default: the current folder) and load it.
+
+    With cached, what was loaded before from the same bytes comes from the project's
+    .tracker-cache/ folder, and what is loaded afresh is stored there.
+    """
     root = find_root(start or Path.cwd())
     if root is None:
         raise ProjectError(
             f"no claims project at or above {start or Path.cwd()} - run in a folder with "
             "references.bib and claims/, or add a [tool.tracker] table to pyproject.toml"
         )
-    return load_project(root, watch)
+    cache = Cache.for_project(root, cached)
+    try:
+        return load_project(root, watch, cache)
+    finally:
+        cache.close()
 
 
-def open_bibliography(config: Config) -> Bibliography:
+_BIBLIOGRAPHY = decoder(Bibliography)
+_REGISTER = decoder(Register)
+
+
+def open_bibliography(config: Config, cache: Cache | None = None) -> Bibliography:
     """Load the project's bibliography; a project without one cannot be used."""
+    bibliography, _ = bibliography_and_digest(config, cache or Cache(None))
+    return bibliography
+
+
+def bibliography_and_digest(config: Config, cache: Cache) -> tuple[Bibliography, str]:
+    """Load the bibliography (from the cache if its bytes are unchanged) and its digest."""
     path = config.path("bibliography")
     try:
-        return load_bibliography(path, config.bibliography)
+        data = path.read_bytes()
     except FileNotFoundError as err:
         raise ProjectError(
             f"{path}: bibliography not found - create it or set 'bibliography' in [tool.tracker]"
         ) from err
+    except OSError:
+        data = b""  # the loader reports why it cannot be read
+    wanted = stamp(data)
+    hit = cache.get("bibliography", config.bibliography, wanted)
+    if hit is not None:
+        return _BIBLIOGRAPHY(hit), wanted
+    bibliography = load_bibliography(path, config.bibliography)
+    cache.put("bibliography", config.bibliography, wanted, encode(bibliography))
+    return bibliography, wanted
 
 
-def load_project(root: Path, watch: Watch = iter) -> Project:
+def register_paths(folder: Path) -> list[Path]:
+    """Return the register files (*.yaml, *.yml) of a folder, sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_registers_cached(
+    folder: Path, root: Path, watch: Watch = iter, cache: Cache | None = None
+) -> tuple[list[Register], list[str]]:
+    """Load every register in folder, from the cache where its bytes are unchanged.
+
+    Returns the registers and the digest of each one's bytes.
+    """
+    cache = cache or Cache(None)
+    stored = cache.get_all("register")
+    registers: list[Register] = []
+    digests: list[str] = []
+    fresh: list[tuple[str, str, object]] = []
+    for path in watch(register_paths(folder)):
+        name, wanted = _register_stamp(path, root)
+        register = _cached_register(stored.get(name), wanted)
+        if register is None:
+            register = load_register(path, name)
+            fresh.append((name, wanted, encode(register)))
+        registers.append(register)
+        digests.append(wanted)
+    cache.put_many("register", fresh)
+    return registers, digests
+
+
+def _register_stamp(path: Path, root: Path) -> tuple[str, str]:
+    name = Path(os.path.relpath(path, root)).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        data = f"\0unreadable: {err.strerror}".encode()
+    return name, stamp(name, data)
+
+
+def project_digest(
+    config: Config, bibliography_digest: str, register_digests: list[str] | None = None
+) -> str:
+    """Return the digest of what the project's derived results depend on.
+
+    Without register_digests, the registers' bytes are read (not parsed) to make them.
+    """
+    if register_digests is None:
+        folder = config.path("claims")
+        register_digests = [_register_stamp(p, config.root)[1] for p in register_paths(folder)]
+    return digest(bibliography_digest, *register_digests, repr(config))
+
+
+def _cached_register(hit: tuple[str, bytes] | None, wanted: str) -> Register | None:
+    from tracker.cache import decode_payload
+
+    if hit is None or hit[0] != wanted:
+        return None
+    data = decode_payload(hit[1])
+    try:
+        return _REGISTER(data) if data is not None else None
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None  # a damaged entry is a miss
+
+
+def load_project(root: Path, watch: Watch = iter, cache: Cache | None = None) -> Project:
     """Load the project whose root folder is given."""
+    cache = cache or Cache(None)
     config = load_config(root)
-    bibliography = open_bibliography(config)
-    claims_dir = config.path("claims")
-    registers = load_registers(claims_dir, root, watch) if claims_dir.is_dir() else []
-    return Project(config, bibliography, registers)
+    bibliography, bibliography_digest = bibliography_and_digest(config, cache)
+    registers, register_digests = load_registers_cached(config.path("claims"), root, watch, cache)
+    state = project_digest(config, bibliography_digest, register_digests)
+    return Project(config, bibliography, registers, state)

@@ -11,11 +11,13 @@ guessed.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.model import Source, normalize_doi
 from tracker.references import ParsedReference
@@ -59,38 +61,81 @@ class Words:
     acronyms: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What resolution compares of one bibliography entry, worked out once."""
+
+    title: Words
+    # Where each stem stands in the title: the title's side of title_similarity.
+    positions: dict[str, list[int]]
+    venue: str | None
+    publisher: str | None
+    year: str | None
+    # The first author's family name; None when the entry names no author.
+    family: str | None
+
+
 @dataclass
 class Resolver:
-    """Resolves references against one bibliography, indexing its titles once."""
+    """Resolves references against one bibliography, indexing its titles once.
+
+    Built for bibliographies of tens of thousands of entries: a candidate must share a title
+    word with the reference; the cheap parts (year, first author, venue) are scored first,
+    and a candidate they veto never has its title compared; results are kept per reference,
+    since pages of one publisher cite the same works again and again.
+    """
 
     sources: dict[str, Source]
     _by_doi: dict[str, str] = field(default_factory=dict)
     _by_pmid: dict[str, str] = field(default_factory=dict)
-    _titles: dict[str, Words] = field(default_factory=dict)
-    _index: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    _index: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _first_authors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Keys by what vetoes a weak title match: publication year, first author's family name.
+    _by_year: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _by_family: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _year_sets: dict[str, set[str]] = field(default_factory=dict)
+    _resolved: dict[ParsedReference, Resolution] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key, source in self.sources.items():
-            family = first_family_name(source.get("author") or "")
+            authors = source.get("author")
+            family = first_family_name(authors) if authors else None
             if family:
                 self._first_authors[family].add(key)
+            self._by_family[family].add(key)
+            year = source.get("year")
+            self._by_year[year.strip()[:4] if year else None].add(key)
             if source.doi:
                 self._by_doi.setdefault(source.doi, key)
             if source.pmid:
                 self._by_pmid.setdefault(source.pmid, key)
             words = words_of(source.get("title") or "")
-            self._titles[key] = words
-            for token in words.tokens:
-                self._index[stem(token)].add(key)
+            positions = stem_positions(words.tokens)
+            self._entries[key] = _Entry(
+                words,
+                positions,
+                _plain(source.get("journal") or source.get("booktitle")),
+                _plain(source.get("publisher")),
+                source.get("year"),
+                family,
+            )
+            for token in positions:
+                self._index[token].append(key)
 
     def resolve(self, ref: ParsedReference) -> Resolution:
         """Return the entry a reference names, or an unresolved result with the candidates."""
+        found = self._resolved.get(ref)
+        if found is None:
+            found = self._resolved[ref] = self._resolve(ref)
+        return found
+
+    def _resolve(self, ref: ParsedReference) -> Resolution:
         exact = self.by_identifier(ref)
         if exact:
             return exact
         scored = sorted(
-            ((self.score(ref, key), key) for key in self.candidates(ref)),
+            ((score, key) for key, score in self.scores(ref)),
             key=lambda pair: (-pair[0][0], pair[1]),
         )
         ranked = tuple((key, round(s[0], 3)) for s, key in scored[:3])
@@ -129,23 +174,80 @@ class Resolver:
     def candidates(self, ref: ParsedReference) -> set[str]:
         """Return the keys whose title shares at least one word with the reference's title."""
         found: set[str] = set()
-        for token in words_of(ref.title or "").tokens:
-            found |= self._index.get(stem(token), set())
+        for token in {stem(t) for t in words_of(ref.title or "").tokens}:
+            found.update(self._index.get(token, ()))
         return found
 
-    def score(self, ref: ParsedReference, key: str) -> tuple[float, bool]:
-        """Score one entry against a reference; the flag says the journal matched the publisher."""
-        source = self.sources[key]
-        title = title_similarity(words_of(ref.title or ""), self._titles[key])
-        venue, publisher = venue_score(ref.journal, source)
-        year = year_score(ref.year, source.get("year"))
-        author = author_score(ref.authors, source.get("author"))
-        if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
-            return 0.0, publisher
-        parts = {"title": title, "journal": venue, "year": year, "author": author}
-        known = {name: value for name, value in parts.items() if value is not None}
-        total = sum(WEIGHTS[name] for name in known)
-        return sum(WEIGHTS[name] * value for name, value in known.items()) / total, publisher
+    def scores(self, ref: ParsedReference) -> Iterator[tuple[str, tuple[float, bool]]]:
+        """Yield each candidate entry with a score above zero, and whether its journal
+        matched the publisher."""
+        label = words_of(ref.title or "")
+        if not label.tokens:
+            return
+        surname = first_surname(ref.authors) if ref.authors else None
+        close = self._close_titles(label)
+        for key in self._allowed(ref, label, surname) | close:
+            entry = self._entries[key]
+            year = year_score(ref.year, entry.year)
+            author = None if None in (surname, entry.family) else float(surname == entry.family)
+            venue, publisher = _venue_score(ref.journal, entry.venue, entry.publisher)
+            if key not in close and venue == 0.0:
+                continue  # vetoed: its title cannot reach the override
+            title = title_similarity(label, entry.title, entry.positions)
+            if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
+                continue
+            parts = {"title": title, "journal": venue, "year": year, "author": author}
+            known = {name: value for name, value in parts.items() if value is not None}
+            total = sum(WEIGHTS[name] for name in known)
+            score = sum(WEIGHTS[name] * value for name, value in known.items()) / total
+            yield key, (score, publisher)
+
+    def _allowed(self, ref: ParsedReference, label: Words, surname: str | None) -> set[str]:
+        """Return the entries sharing a title word whose year and first author do not veto."""
+        stems = {stem(t) for t in label.tokens}
+        allowed: set[str] | None = None
+        if ref.year and ref.year.strip():
+            allowed = self._years(ref.year.strip())
+        if surname is not None:
+            family = self._by_family.get(surname, set()) | self._by_family.get(None, set())
+            allowed = family if allowed is None else allowed & family
+        postings = [self._index.get(s, ()) for s in stems]
+        if allowed is None or len(allowed) > sum(map(len, postings)):
+            shared = set().union(*postings)
+            return shared if allowed is None else shared & allowed
+        return {k for k in allowed if not self._entries[k].positions.keys().isdisjoint(stems)}
+
+    def _years(self, year: str) -> set[str]:
+        """Return the entries of a year and those that give none (kept: years are asked often)."""
+        found = self._year_sets.get(year)
+        if found is None:
+            found = self._year_sets[year] = self._by_year.get(year, set()) | self._by_year.get(
+                None, set()
+            )
+        return found
+
+    def _close_titles(self, label: Words) -> set[str]:
+        """Return the entries whose title could match the label closely enough to override a
+        disagreeing journal, year or author (VETO_OVERRIDE_TITLE).
+
+        The title score is at most 0.75 * (words found + acronyms) / size + 0.25, so such an
+        entry holds nearly all the label's words, and so at least one of its rarest ones:
+        only the entries listed under those few words are counted.
+        """
+        size = len(label.tokens) + len(label.acronyms)
+        needed = (VETO_OVERRIDE_TITLE - 0.25) / 0.75 * size - len(label.acronyms)
+        if needed <= 0:
+            return set().union(*(self._index.get(stem(t), ()) for t in label.tokens))
+        stems = sorted((stem(t) for t in label.tokens), key=lambda s: len(self._index.get(s, ())))
+        rarest = stems[: len(stems) - math.ceil(needed) + 1]
+        found = set().union(*(self._index.get(s, ()) for s in rarest))
+        return {
+            key for key in found if sum(s in self._entries[key].positions for s in stems) >= needed
+        }
+
+
+def _plain(value: str | None) -> str | None:
+    return LATEX.sub("", value) if value else None
 
 
 def words_of(text: str) -> Words:
@@ -180,17 +282,33 @@ def same_word(a: str, b: str) -> bool:
     return stem(a) == stem(b)
 
 
-def title_similarity(label: Words, title: Words) -> float:
-    """Score how much of the label the title covers (mostly) and how much it leaves over."""
+def stem_positions(tokens: tuple[str, ...]) -> dict[str, list[int]]:
+    """Map each stem of the tokens to the positions where it stands."""
+    positions: dict[str, list[int]] = {}
+    for index, token in enumerate(tokens):
+        positions.setdefault(stem(token), []).append(index)
+    return positions
+
+
+def title_similarity(
+    label: Words, title: Words, positions: dict[str, list[int]] | None = None
+) -> float:
+    """Score how much of the label the title covers (mostly) and how much it leaves over.
+
+    positions is stem_positions(title.tokens), when the caller has it already.
+    """
     size = len(label.tokens) + len(label.acronyms)
     if not size or not title.tokens:
         return 0.0
+    if positions is None:
+        positions = stem_positions(title.tokens)
     covered: set[int] = set()
     hits = 0
     for token in label.tokens:
-        matches = [i for i, t in enumerate(title.tokens) if same_word(token, t)]
-        hits += bool(matches)
-        covered.update(matches)
+        matches = positions.get(stem(token))
+        if matches:
+            hits += 1
+            covered.update(matches)
     for acronym in label.acronyms:
         if acronym.lower() in title.tokens:
             hits += 1
@@ -216,13 +334,20 @@ def acronym_position(acronym: str, tokens: Iterable[str]) -> int | None:
 
 def venue_score(label: str | None, source: Source) -> tuple[float | None, bool]:
     """Return 1.0 when the label names the entry's journal (or publisher), 0.0 when not."""
+    journal = _plain(source.get("journal") or source.get("booktitle"))
+    return _venue_score(label, journal, _plain(source.get("publisher")))
+
+
+@lru_cache(maxsize=65536)
+def _venue_score(
+    label: str | None, journal: str | None, publisher: str | None
+) -> tuple[float | None, bool]:
+    # Pages of one site cite the same few venues: each pair is compared once.
     if not label:
         return None, False
-    journal = source.get("journal") or source.get("booktitle")
-    if journal and names_same_venue(label, LATEX.sub("", journal)):
+    if journal and names_same_venue(label, journal):
         return 1.0, False
-    publisher = source.get("publisher")
-    if publisher and names_same_venue(label, LATEX.sub("", publisher)):
+    if publisher and names_same_venue(label, publisher):
         return 1.0, True
     return (0.0 if journal else None), False
 

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.atomic import write_atomic
+from tracker.atomic import update_file
 from tracker.model import Claim, Fingerprint, Register, Review, Source
 from tracker.project import Project
 from tracker.register import VERDICTS, RegisterError, record_review_in_text
@@ -57,12 +57,19 @@ def record_review(project: Project, claim_id: str, verdict: Verdict, today: str)
         fingerprint(claim, project.bibliography.sources),
     )
     path = project.root / register.path
-    text = path.read_text(encoding="utf-8-sig")
+
+    def edit(text: str | None) -> str:
+        if text is None:
+            message = "was removed while this review was running - run the command again"
+            raise ReviewError(f"{register.path} {message}")
+        return record_review_in_text(text, register.path, claim_id, review, verdict.details)
+
+    # Read, edit and write under the register's lock, so a reviewer at work at the same time
+    # on the same register loses nothing: the later one edits the text the earlier one wrote.
     try:
-        updated = record_review_in_text(text, register.path, claim_id, review, verdict.details)
+        update_file(path, edit, register.path)
     except RegisterError as error:
         raise ReviewError(str(error)) from error
-    write_atomic(path, updated)
     return path
 
 

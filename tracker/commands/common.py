@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
@@ -44,13 +45,14 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tracker.atomic import ConcurrentEditError
         from tracker.config import ProjectError
         from tracker.readers import ReaderError
         from tracker.register import RegisterError
 
         try:
             return command(*args, **kwargs)
-        except (ProjectError, ReaderError, RegisterError) as err:
+        except (ProjectError, ReaderError, RegisterError, ConcurrentEditError) as err:
             raise UserError(str(err)) from err
 
     return wrapper
@@ -76,26 +78,75 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def audit(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, list[Any]]:
+def audit(
+    project_dir: Path | None, retractions: Path | None, cached: bool = True
+) -> tuple[Any, Any, list[Any]]:
     """Load the project, build its graph and run the checks (with retraction data if given)."""
-    project, graph, outcome = audit_outcome(project_dir, retractions)
+    project, graph, outcome = audit_outcome(project_dir, retractions, cached)
     return project, graph, outcome.findings
 
 
-def audit_outcome(project_dir: Path | None, retractions: Path | None) -> tuple[Any, Any, Any]:
-    """Like audit, with the findings that suppressions silenced kept apart (for the report)."""
+def audit_outcome(
+    project_dir: Path | None, retractions: Path | None, cached: bool = True
+) -> tuple[Any, Any, Any]:
+    """Like audit; the outcome keeps apart the findings that suppressions silenced (for the
+    report)."""
     from tracker.checks import run_checks_with_suppressions
     from tracker.checks.base import Audit
     from tracker.graph import build_graph
     from tracker.project import open_project
     from tracker.retractions import load_retractions
 
-    project = open_project(project_dir, lambda paths: progressing(paths, "Loading registers"))
+    watch = lambda paths: progressing(paths, "Loading registers")  # noqa: E731
+    project = open_project(project_dir, watch, cached)
     graph = build_graph(project)
     notices = load_retractions(retractions) if retractions else None
     for problem in notices.problems if notices else []:
         click.echo(f"Warning: {problem}", err=True)
     return project, graph, run_checks_with_suppressions(Audit(project, graph, notices))
+
+
+@contextmanager
+def project_cache(root: Path | None, enabled: bool = True) -> Iterator[Any]:
+    """Open the project's cache (a cache that stores nothing without a project or when off)."""
+    from tracker.cache import Cache
+
+    cache = Cache.for_project(root, enabled) if root else Cache(None)
+    try:
+        yield cache
+    finally:
+        cache.close()
+
+
+def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --no-cache: redo everything instead of reusing what the last run computed."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Ignore and do not write the project's .tracker-cache/ folder.",
+    )(command)
+
+
+def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add -j/--jobs: how many worker processes check documents."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Worker processes for checking documents (0: one per core).",
+    )(command)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print text, or write it to the --output file in one step."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from tracker.atomic import write_atomic
+
+        write_atomic(output, text)
 
 
 def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:

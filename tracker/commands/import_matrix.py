@@ -26,15 +26,16 @@ def import_matrix(matrix: Path, dry_run: bool, project_dir: Path | None) -> None
 
     Example: tracker import claims-matrix.xlsx --dry-run
     """
+    from tracker.atomic import ConcurrentEditError
     from tracker.matrix import MatrixError, import_matrix, read_matrix
     from tracker.project import open_project
 
     project = open_project(project_dir)
     try:
         rows = read_matrix(matrix)
-    except MatrixError as error:
+        result = import_matrix(project, rows, write=not dry_run)
+    except (MatrixError, ConcurrentEditError) as error:
         raise UserError(str(error)) from error
-    result = import_matrix(project, rows, write=not dry_run)
     for line in result.warnings:
         click.echo(f"Warning: {line}", err=True)
     for line in [*result.change_lines(), *result.problem_lines(str(matrix))]:

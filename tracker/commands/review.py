@@ -38,12 +38,13 @@ def review(
 
     Example: tracker review sve-2d1a3f --verdict supported --by "A. Reviewer" --quote "..."
     """
+    from tracker.atomic import ConcurrentEditError
     from tracker.project import open_project
     from tracker.review import ReviewError, Verdict, record_review
 
     asked = Verdict(verdict, by, note, source, quote, locator)
     try:
         path = record_review(open_project(project_dir), claim_id, asked, today())
-    except ReviewError as err:
+    except (ReviewError, ConcurrentEditError) as err:
         raise UserError(str(err)) from err
     click.echo(f"{path}: {claim_id} {verdict} by {by}", err=True)

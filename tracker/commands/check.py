@@ -1,0 +1,214 @@
+"""`tracker check`: the audit of a project, or the writers' check of drafts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.commands.common import (
+    LEVEL_CHOICE,
+    UserError,
+    audit_outcome,
+    cache_option,
+    emit,
+    jobs_option,
+    progressing,
+    project_cache,
+    project_option,
+    retractions_option,
+    user_errors,
+)
+from tracker.outputs import ExitStatus
+
+
+@click.command()
+@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="sarif for code scanning, github for workflow annotations, junit for test reports.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write the findings to (default: standard output).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Show only the findings this baseline file does not hold.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Write the shown findings to the --baseline file and exit 0.",
+)
+@click.option(
+    "--min-level",
+    type=LEVEL_CHOICE,
+    default="info",
+    show_default=True,
+    help="Lowest severity shown.",
+)
+@click.option(
+    "--fail-on",
+    type=LEVEL_CHOICE,
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails the run.",
+)
+@click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
+@jobs_option
+@cache_option
+@project_option
+@retractions_option
+@user_errors
+def check(
+    documents: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    baseline: Path | None,
+    update_baseline: bool,
+    min_level: str,
+    fail_on: str,
+    no_exit: bool,
+    jobs: int,
+    no_cache: bool,
+    project_dir: Path | None,
+    retractions: Path | None,
+) -> None:
+    """Run the checks and print one finding per line.
+
+    Without DOCUMENTS, audit the whole project: its registers, its bibliography, and the
+    pages under its content folder that no register covers yet. With DOCUMENTS (drafts,
+    pages not yet in the register; a folder stands for the documents in it), list the
+    sentences that need a source and, for each, the source the team already cites for the
+    same statement. Lines read `path:line:col: check.id: message`; the exit status is 1 when
+    a finding at --fail-on level or above is shown. With --baseline FILE, only findings the
+    baseline does not hold are shown; --update-baseline writes the shown findings to it
+    instead. Results are cached in the project's .tracker-cache/ folder, so a second run
+    redoes only what changed.
+
+    Example: tracker check --format sarif --output tracker.sarif --baseline .tracker-baseline.json
+    """
+    from tracker.model import Severity
+    from tracker.outputs import summary_line
+
+    if update_baseline and baseline is None:
+        raise UserError("--update-baseline needs --baseline FILE to write")
+    findings, summary = (
+        check_drafts(documents, project_dir, jobs, not no_cache)
+        if documents
+        else check_project(project_dir, retractions, jobs, not no_cache)
+    )
+    floor = Severity(min_level).rank
+    shown = [f for f in findings if f.severity.rank >= floor]
+    if update_baseline and baseline is not None:
+        from tracker.baseline import write_baseline
+
+        write_baseline(baseline, shown)
+        click.echo(f"{baseline}: {len(shown)} findings recorded", err=True)
+        return
+    if baseline is not None:
+        from tracker.baseline import load_baseline, new_findings
+
+        shown = new_findings(shown, load_baseline(baseline))
+    emit(render_findings(fmt, shown, summary, project_dir), output)
+    if fmt != "json":
+        click.echo(summary_line(shown), err=True)
+    failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
+    if failing and not no_exit:
+        sys.exit(ExitStatus.ERRORS_FOUND)
+
+
+def render_findings(
+    fmt: str, findings: list[Any], summary: dict[str, int], project_dir: Path | None
+) -> str:
+    """Return the findings in the format --format names."""
+    from tracker import integrations, outputs
+    from tracker.config import find_root
+
+    if fmt == "json":
+        return outputs.findings_json(findings, summary)
+    if fmt in ("sarif", "junit"):
+        from tracker.checks import CHECKS, DOCUMENT_CHECKS
+
+        if fmt == "junit":
+            return integrations.findings_junit(findings, CHECKS + DOCUMENT_CHECKS)
+        root = find_root(project_dir or Path.cwd())
+        return integrations.findings_sarif(findings, CHECKS + DOCUMENT_CHECKS, root)
+    if fmt == "github":
+        return integrations.findings_github(findings)
+    return outputs.findings_text(findings)
+
+
+def check_project(
+    project_dir: Path | None, retractions: Path | None, jobs: int, cached: bool
+) -> tuple[list[Any], dict[str, int]]:
+    """Audit the whole project, with the pages no register covers checked as drafts."""
+    from tracker.drafts import Context, check_documents
+
+    project, _, outcome = audit_outcome(project_dir, retractions, cached)
+    pages = project.unregistered_documents()
+    context = Context(
+        project.root,
+        project.config,
+        project.bibliography.sources,
+        project.config.path("claims"),
+        project.digest,
+    )
+    with project_cache(project.root, cached) as cache:
+        run = check_documents(pages, context, cache, jobs, _checking)
+    findings = sorted(
+        outcome.findings + run.findings, key=lambda f: (f.path, f.line, f.col, f.check)
+    )
+    summary = {
+        "documents": len(project.registers) + len(pages),
+        "claims": sum(1 for _ in project.claims()) + run.claims,
+        "sources": len(project.bibliography.sources),
+    }
+    return findings, summary
+
+
+def check_drafts(
+    documents: tuple[Path, ...], project_dir: Path | None, jobs: int, cached: bool
+) -> tuple[list[Any], dict[str, int]]:
+    """Check drafts against what the project (if any) already cites; unreadable ones too."""
+    from tracker.config import find_root, load_config
+    from tracker.drafts import Context, check_documents, content_documents
+    from tracker.project import bibliography_and_digest, project_digest
+
+    paths = [
+        found
+        for document in documents
+        for found in (content_documents(document) if document.is_dir() else [document])
+    ]
+    root = find_root(project_dir or Path.cwd())
+    config = load_config(root) if root else None
+    with project_cache(root, cached) as cache:
+        if config is None:
+            context = Context(None, None, {}, None)
+        else:
+            bibliography, state = bibliography_and_digest(config, cache)
+            context = Context(
+                root,
+                config,
+                bibliography.sources,
+                config.path("claims"),
+                project_digest(config, state),
+            )
+        run = check_documents(paths, context, cache, jobs, _checking)
+    summary = {"documents": len(paths), "claims": run.claims, "sources": len(context.sources)}
+    return run.findings, summary
+
+
+def _checking(paths: list[Path]) -> Any:
+    return progressing(paths, "Checking documents")
