@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.extract import Extraction, ResolvedReference
 from tracker.model import Citation, Finding, Severity, Source
 from tracker.stubs import bibtex_stub
+
+if TYPE_CHECKING:  # extraction pulls in the readers and lexicons, which findings do not need
+    from tracker.extract import Extraction, ResolvedReference
 
 
 class ExitStatus(IntEnum):

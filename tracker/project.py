@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from tracker.bibliography import Bibliography, load_bibliography
+from tracker.bibliography import Bibliography
 from tracker.cache import Cache, decoder, digest, encode, stamp
 from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Claim, Register
 from tracker.readers import line_starts
-from tracker.register import load_register
 
 # Sees the register files as they load: the CLI passes a progress bar, the library nothing.
 Watch = Callable[[list[Path]], Iterable[Path]]
@@ -127,6 +126,8 @@ def bibliography_and_digest(config: Config, cache: Cache) -> tuple[Bibliography,
     hit = cache.get("bibliography", config.bibliography, wanted)
     if hit is not None:
         return _BIBLIOGRAPHY(hit), wanted
+    from tracker.bibliography import load_bibliography
+
     bibliography = load_bibliography(path, config.bibliography)
     cache.put("bibliography", config.bibliography, wanted, encode(bibliography))
     return bibliography, wanted
@@ -155,6 +156,8 @@ def load_registers_cached(
         name, wanted = _register_stamp(path, root)
         register = _cached_register(stored.get(name), wanted)
         if register is None:
+            from tracker.register import load_register
+
             register = load_register(path, name)
             fresh.append((name, wanted, encode(register)))
         registers.append(register)

@@ -1,0 +1,427 @@
+"""Benchmarks of the tracker against its peers: one line each, with PASS or FAIL against its goal.
+
+    python bench/run.py [--quick] [--only NAME ...] [--repeat N] [--work DIR]
+
+Every benchmark times the tracker and its peer in the same run, several times, and prints
+the medians, their ratio and the verdict:
+
+- bibliography: loading ../shared/bench's 45,006-entry ACL file, cold (parse, model,
+  validation) and warm (from the cache), against bibtexparser's parse_file alone; the
+  regular-expression scan of the file is printed as the floor.
+- audit: `tracker check` on generated projects (bench/generate.py: 1k, 5k and 10k pages and
+  a bibliography of 20k entries; --quick: 1k) from a cold cache, against proselint on the
+  same pages; one worker process against two; the peak memory at each size and its slope.
+- incremental: `tracker check` again after one page of the largest project changed, against
+  the cold run, with the findings compared to those of a run without the cache.
+- latency: `tracker check` on a seed page, whole process, against proselint on it.
+- matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
+  1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
+  agree.
+
+Needs the bench extra (`pip install -e ".[bench]"`: proselint, psutil). Generated projects
+are kept in --work (default: bench/.work) and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ACL = SHARED / "bench" / "acl-anthology-1965-2019.bib.gz"
+SEED_PAGE = REPO / "content" / "secretome-therapy.txt"
+for folder in (REPO, REPO / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+BIN = Path(sys.executable).parent
+TRACKER = [sys.executable, "-m", "tracker"]
+PROSELINT = [str(BIN / "proselint")] if (BIN / "proselint").exists() else ["proselint"]
+GIB = 1024**3
+
+
+@dataclass
+class Line:
+    """One measured comparison and its verdict."""
+
+    name: str
+    ours: float
+    peer: float | None
+    goal: str
+    passed: bool | None
+    note: str = ""
+
+    def __str__(self) -> str:
+        peer = f"peer {self.peer:9.3f} s" if self.peer is not None else " " * 16
+        ratio = f"ratio {self.ours / self.peer:6.3f}" if self.peer else " " * 12
+        verdict = {True: "PASS", False: "FAIL", None: "info"}[self.passed]
+        return (
+            f"{self.name:<26} tracker {self.ours:9.3f} s  {peer}  {ratio}  "
+            f"{self.goal:<18} {verdict}  {self.note}"
+        ).rstrip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="run these only")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measure (median)")
+    parser.add_argument("--work", type=Path, default=REPO / "bench" / ".work")
+    args = parser.parse_args()
+    if not ACL.is_file():
+        sys.exit(f"Error: {ACL} is missing - the benchmarks need ../shared/bench")
+    repeat = args.repeat or (3 if args.quick else 5)
+    args.work.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for name in args.only or BENCHMARKS:
+        for line in BENCHMARKS[name](args.work, repeat, args.quick):
+            print(line, flush=True)
+            failed |= line.passed is False
+    sys.exit(1 if failed else 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def median_seconds(run: Callable[[], Any], repeat: int) -> float:
+    """Return the median wall time of repeat runs of a function in this process."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+@dataclass
+class Process:
+    """What one command took: wall seconds, the largest resident size, what it printed."""
+
+    seconds: float
+    peak: int
+    stdout: bytes
+
+
+def run_process(command: list[str], cwd: Path, keep_output: bool = False) -> Process:
+    """Run a command; its peak memory is that of its largest process (workers included)."""
+    import psutil
+
+    started = time.perf_counter()
+    out = subprocess.PIPE if keep_output else subprocess.DEVNULL
+    child = psutil.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+    peak = 0
+    chunks: list[bytes] = []
+    while child.poll() is None:
+        peak = max(peak, _resident(child))
+        if keep_output and child.stdout is not None:
+            chunks.append(child.stdout.read1(1 << 20))  # type: ignore[attr-defined]
+        else:
+            time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if keep_output and child.stdout is not None:
+        chunks.append(child.stdout.read())
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited with {child.returncode} in {cwd}")
+    return Process(seconds, peak, b"".join(chunks))
+
+
+def _resident(process: Any) -> int:
+    import psutil
+
+    try:
+        tree = [process, *process.children(recursive=True)]
+        return max(p.memory_info().rss for p in tree)
+    except psutil.Error:
+        return 0
+
+
+def median_process(command: list[str], cwd: Path, repeat: int, before: Callable[[], Any]) -> Any:
+    """Run a command repeat times (calling before() ahead of each); return the median run."""
+    runs = []
+    for _ in range(repeat):
+        before()
+        runs.append(run_process(command, cwd))
+    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bibliography load
+
+
+def bibliography(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    import bibtexparser
+
+    from tracker.bibliography import load_bibliography
+    from tracker.cache import Cache
+    from tracker.config import Config
+    from tracker.project import bibliography_and_digest
+
+    path = work / "acl.bib"
+    if not path.exists():
+        path.write_bytes(gzip.decompress(ACL.read_bytes()))
+    peer = median_seconds(lambda: bibtexparser.parse_file(str(path)), repeat)
+    cold = median_seconds(lambda: load_bibliography(path, "acl.bib"), repeat)
+    config = Config(root=work, bibliography="acl.bib")
+    shutil.rmtree(work / ".tracker-cache", ignore_errors=True)
+    cache = Cache.for_project(work)
+    started = time.perf_counter()
+    entries = len(bibliography_and_digest(config, cache)[0].sources)
+    first = time.perf_counter() - started
+    warm = median_seconds(lambda: bibliography_and_digest(config, cache), repeat)
+    cache.close()
+    head = re.compile(rb"@\w+\s*\{\s*[^,\s]+\s*,")
+    floor = median_seconds(lambda: len(head.findall(path.read_bytes())), repeat)
+    yield Line(
+        "bibliography.cold",
+        cold,
+        peer,
+        "ratio <= 1.10",
+        cold <= 1.10 * peer,
+        f"{entries:,} entries; parse, model and validation",
+    )
+    yield Line(
+        "bibliography.warm",
+        warm,
+        peer,
+        "ratio <= 0.15",
+        warm <= 0.15 * peer,
+        f"from the cache; the first load, storing it, took {first:.2f} s",
+    )
+    yield Line("bibliography.floor", floor, peer, "", None, "regular-expression scan of the keys")
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole audit, workers, memory, incremental runs
+
+
+def project(work: Path, documents: int) -> Path:
+    """Return a generated project of that many pages, generating it on first use."""
+    from generate import generate_project
+
+    folder = work / f"project-{documents}"
+    done = folder / ".generated"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate_project(folder, documents)
+        done.write_text("complete\n", encoding="utf-8")
+    return folder
+
+
+def forget_cache(folder: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(folder / ".tracker-cache", ignore_errors=True)
+
+
+def audit(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    sizes = (1000,) if quick else (1000, 5000, 10000)
+    peaks: dict[int, int] = {}
+    for size in sizes:
+        folder = project(work, size)
+        runs = 1 if size >= 5000 and repeat > 3 else min(repeat, 3) if size >= 5000 else repeat
+        check = [*TRACKER, "check", "--no-exit"]
+        peer = median_process([*PROSELINT, "check", "content"], folder, runs, lambda: None)
+        one = median_process([*check, "-j", "1"], folder, runs, forget_cache(folder))
+        two = median_process([*check, "-j", "2"], folder, runs, forget_cache(folder))
+        peaks[size] = one.peak
+        yield Line(
+            f"audit.{size // 1000}k",
+            two.seconds,
+            peer.seconds,
+            "ratio <= 0.50",
+            two.seconds <= 0.5 * peer.seconds if size == sizes[-1] else None,
+            f"cold cache, 2 workers; {runs} run(s) each",
+        )
+        speedup = one.seconds / two.seconds
+        yield Line(
+            f"audit.{size // 1000}k.workers",
+            two.seconds,
+            one.seconds,
+            "speed-up >= 1.7",
+            speedup >= 1.7 if size == sizes[-1] else None,
+            f"peer = 1 worker; 2 workers are {speedup:.2f}x faster",
+        )
+    yield memory_line(peaks)
+
+
+def memory_line(peaks: dict[int, int]) -> Line:
+    """Judge peak memory: under 1 GB at the largest size, and growing in a straight line."""
+    sizes = sorted(peaks)
+    largest = peaks[sizes[-1]]
+    if len(sizes) < 3:
+        note = ", ".join(f"{s // 1000}k: {peaks[s] / 2**20:.0f} MB" for s in sizes)
+        return Line(
+            "audit.memory",
+            largest / 2**20,
+            None,
+            "< 1024 MB",
+            largest < GIB,
+            f"MB peak, 1 worker ({note})",
+        )
+    slope, intercept = statistics.linear_regression(sizes, [peaks[s] for s in sizes])
+    worst = max(abs(peaks[s] - (intercept + slope * s)) / peaks[s] for s in sizes)
+    note = ", ".join(f"{s // 1000}k: {peaks[s] / 2**20:.0f} MB" for s in sizes)
+    return Line(
+        "audit.memory",
+        largest / 2**20,
+        None,
+        "< 1024 MB, linear",
+        largest < GIB and worst < 0.1,
+        f"MB peak, 1 worker ({note}); slope {slope * 1000 / 2**20:.1f} MB per 1k pages, "
+        f"largest deviation from the line {worst:.1%}",
+    )
+
+
+def incremental(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    from generate import change_document
+
+    size = 1000 if quick else 10000
+    folder = project(work, size)
+    check = [*TRACKER, "check", "--no-exit", "--format", "json"]
+    cold = median_process(check, folder, min(repeat, 3), forget_cache(folder))
+    # Leave a filled cache behind, then time the run after each edit of one page.
+    run_process(check, folder)
+    times = []
+    same = True
+    for attempt in range(repeat):
+        change_document(folder, (attempt * 7919) % size, attempt)
+        warm = run_process(check, folder, keep_output=True)
+        times.append(warm.seconds)
+        fresh = run_process([*check, "--no-cache"], folder, keep_output=True)
+        same &= json.loads(warm.stdout) == json.loads(fresh.stdout)
+    took = statistics.median(times)
+    yield Line(
+        f"incremental.{size // 1000}k",
+        took,
+        cold.seconds,
+        "ratio <= 0.05",
+        took <= 0.05 * cold.seconds and same,
+        f"one page changed; findings {'equal' if same else 'DIFFER from'} a run without cache",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writer's latency
+
+
+def latency(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    command = [str(BIN / "tracker"), "check", "--no-exit", str(SEED_PAGE)]
+    run_process(command, REPO)  # the first run fills the cache, as a writer's first save does
+    runs = max(repeat, 10)
+    ours = median_process(command, REPO, runs, lambda: None)
+    peer = median_process([*PROSELINT, "check", str(SEED_PAGE)], REPO, runs, lambda: None)
+    yield Line(
+        "latency.seed-page",
+        ours.seconds,
+        peer.seconds,
+        "<= 0.40 s",
+        ours.seconds <= 0.4,
+        f"whole process on {SEED_PAGE.name} ({SEED_PAGE.stat().st_size:,} bytes)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Library matching
+
+
+def matching(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    import random
+
+    import numpy
+    from generate import claim_sentences, load_pool
+    from rapidfuzz import fuzz, process
+
+    from tracker.similar import (
+        CANDIDATES,
+        MIN_SCORE,
+        ClaimMatcher,
+        KnownClaim,
+        comparable,
+        similar_length,
+    )
+
+    registered, new = (1000, 2000) if quick else (5000, 10000)
+    rng = random.Random(0)
+    pool = load_pool()
+    texts = claim_sentences(rng, pool, registered + new // 2)
+    claims = [
+        KnownClaim(f"c{i}", text, ("key",), "page") for i, text in enumerate(texts[:registered])
+    ]
+    # Half the new sentences restate a registered claim with an edit, half are unrelated.
+    sentences = [edited(rng, rng.choice(texts[:registered])) for _ in range(new // 2)]
+    sentences += texts[registered : registered + new - len(sentences)]
+    matcher = ClaimMatcher(claims)
+
+    def ours() -> list[Any]:
+        return [matcher.closest(s) for s in sentences]
+
+    queries = [comparable(s) for s in sentences]
+
+    def peer() -> Any:
+        return process.cdist(
+            queries, matcher.choices, scorer=fuzz.token_set_ratio, dtype=numpy.float32, workers=2
+        )
+
+    runs = max(1, repeat // 2)
+    took = median_seconds(ours, runs)
+    all_pairs = median_seconds(peer, 1 if not quick else runs)
+    found, matrix = ours(), peer()
+    agree = 0
+    for row, query, match in zip(matrix, queries, found, strict=True):
+        best = None
+        for index in numpy.argsort(-row, kind="stable")[:CANDIDATES]:
+            if row[index] < MIN_SCORE:
+                break
+            if similar_length(query, matcher.choices[index]):
+                best = float(row[index])
+                break
+        agree += (best is None and match is None) or (
+            best is not None and match is not None and abs(best - match.score) < 1e-3
+        )
+    hits = sum(m is not None for m in found)
+    yield Line(
+        f"matching.{new // 1000}k-vs-{registered // 1000}k",
+        took,
+        all_pairs,
+        "ratio <= 0.10, same hits",
+        took <= 0.1 * all_pairs and agree == len(found),
+        f"top hits agree for {agree:,} of {len(found):,} sentences ({hits:,} matched)",
+    )
+
+
+def edited(rng: Any, text: str) -> str:
+    """Restate a sentence as a writer might: a word dropped or added, a marker appended."""
+    words = text.split()
+    if len(words) > 6 and rng.random() < 0.5:
+        del words[rng.randrange(len(words))]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(["also", "clearly", "often", "new"]))
+    return " ".join(words) + (f" [{rng.randint(1, 9)}]" if rng.random() < 0.4 else "")
+
+
+BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
+    "bibliography": bibliography,
+    "latency": latency,
+    "matching": matching,
+    "audit": audit,
+    "incremental": incremental,
+}
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

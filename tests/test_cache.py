@@ -1,0 +1,252 @@
+"""The project cache and incremental runs: what comes from the cache equals what a fresh load
+gives, any change of the bytes it was made from is seen, and a broken cache is never an error."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import REPO, write_project
+from tracker.cache import FOLDER, Cache, decoder, encode
+from tracker.cli import cli
+from tracker.config import load_config
+from tracker.drafts import Context, check_documents, content_documents
+from tracker.model import Finding, Register
+from tracker.project import load_project, open_bibliography
+
+PAGE = "Zinc cures colds in every patient.\n\nVitamin D cures colds in winter. [1]\n\nReferences\n\n1. Smith A. A Randomised Trial of Vitamin D in Winter. Journal of Testing. 2020.\n"
+
+
+def pages(count: int) -> dict[str, str | bytes | None]:
+    """Pages no register covers, each making a claim without a source."""
+    return {
+        f"content/drafts/page-{n:02d}.md": f"# Page {n}\n\nZinc shortens colds by {n} days in adults.\n"
+        for n in range(count)
+    }
+
+
+def run(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    result = CliRunner().invoke(cli, ["check", "-C", str(root), "--format", "json", *args])
+    return result.exit_code, json.loads(result.output)["findings"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+def test_entries_are_found_only_under_the_digest_they_were_stored_with(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / FOLDER)
+    cache.put("register", "claims/a.yaml", "d1", {"claims": [1, 2]})
+    assert cache.get("register", "claims/a.yaml", "d1") == {"claims": [1, 2]}
+    assert cache.get("register", "claims/a.yaml", "d2") is None
+    cache.put("register", "claims/a.yaml", "d2", [3])
+    assert cache.get("register", "claims/a.yaml", "d1") is None  # one entry per name
+    cache.forget("register", keep=[])
+    assert cache.get_all("register") == {}
+
+
+def test_the_cache_folder_keeps_itself_out_of_version_control(tmp_path: Path) -> None:
+    Cache(tmp_path / FOLDER).put("x", "y", "z", 1)
+    assert (tmp_path / FOLDER / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (
+        (tmp_path / FOLDER / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+
+
+def test_a_disabled_cache_stores_nothing(tmp_path: Path) -> None:
+    cache = Cache.for_project(tmp_path, enabled=False)
+    cache.put("x", "y", "z", 1)
+    assert cache.get("x", "y", "z") is None
+    assert not (tmp_path / FOLDER).exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"this is not a database", b"SQLite format 3\x00" + b"\xff" * 200, b""],
+    ids=["text", "torn-header", "empty"],
+)
+def test_a_damaged_cache_file_is_replaced_not_an_error(tmp_path: Path, damage: bytes) -> None:
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "cache.sqlite3").write_bytes(damage)
+    cache = Cache(tmp_path / FOLDER)
+    assert cache.get("x", "y", "z") is None
+    cache.put("x", "y", "z", [1])
+    assert cache.get("x", "y", "z") in ([1], None)  # stored again, or run without a cache
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    load_project(root, cache=Cache.for_project(root))
+    with sqlite3.connect(root / FOLDER / "cache.sqlite3") as db:
+        db.execute("UPDATE entries SET payload = '[\"not a register\"' WHERE kind = 'register'")
+    assert (
+        load_project(root, cache=Cache.for_project(root)).registers == load_project(root).registers
+    )
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / FOLDER).write_text("a file where the cache folder should be", encoding="utf-8")
+    assert (
+        load_project(root, cache=Cache.for_project(root)).registers == load_project(root).registers
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Records through JSON
+
+
+def test_the_bundled_project_comes_back_from_the_cache_unchanged(tmp_path: Path) -> None:
+    fresh = load_project(REPO)
+    for register in fresh.registers:
+        assert decoder(Register)(json.loads(json.dumps(encode(register)))) == register
+    assert (
+        decoder(type(fresh.bibliography))(json.loads(json.dumps(encode(fresh.bibliography))))
+        == fresh.bibliography
+    )
+
+
+def test_findings_come_back_from_json_with_their_severity_type() -> None:
+    finding = Finding("document.uncited", "error", "a.md", 3, 1, "needs a source", "c-1", None)  # type: ignore[arg-type]
+    back = decoder(list[Finding])(json.loads(json.dumps(encode([finding]))))
+    assert back == [finding]
+    assert back[0].severity.rank == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading a project
+
+
+def test_a_warm_load_equals_a_cold_one_and_sees_every_change(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    cold = load_project(root, cache=Cache.for_project(root))
+    warm = load_project(root, cache=Cache.for_project(root))
+    assert (warm.bibliography, warm.registers, warm.digest) == (
+        cold.bibliography,
+        cold.registers,
+        cold.digest,
+    )
+    register = root / "claims/page.yaml"
+    register.write_text(register.read_text().replace("efficacy", "safety"), encoding="utf-8")
+    changed = load_project(root, cache=Cache.for_project(root))
+    assert changed.registers[0].claims[0].kinds == ["safety"]
+    assert changed.digest != cold.digest
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text().replace("Winter", "Summer"), encoding="utf-8")
+    assert (
+        "Summer"
+        in load_project(root, cache=Cache.for_project(root))
+        .bibliography.sources["smith2020trial"]
+        .fields["title"]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: cached findings, workers
+
+
+def context_for(root: Path) -> Context:
+    project = load_project(root)
+    config = load_config(root)
+    return Context(
+        root, config, open_bibliography(config).sources, config.path("claims"), project.digest
+    )
+
+
+def test_only_changed_documents_are_checked_again(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(4))
+    paths = content_documents(root / "content/drafts")
+    cache = Cache.for_project(root)
+    first = check_documents(paths, context_for(root), cache)
+    assert first.reused == 0
+    paths[2].write_text("# Page 2\n\nMagnesium improves sleep in everyone.\n", encoding="utf-8")
+    second = check_documents(paths, context_for(root), cache)
+    assert second.reused == 3
+    fresh = check_documents(paths, context_for(root))
+    assert second.findings == fresh.findings
+    assert "Magnesium" in " ".join(f.message for f in second.results[2].findings)
+
+
+def test_a_bibliography_change_invalidates_every_document(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(3))
+    paths = content_documents(root / "content/drafts")
+    cache = Cache.for_project(root)
+    check_documents(paths, context_for(root), cache)
+    (root / "references.bib").write_text("", encoding="utf-8")
+    assert check_documents(paths, context_for(root), cache).reused == 0
+
+
+def test_workers_find_what_one_process_finds(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(12))
+    paths = content_documents(root / "content")
+    one = check_documents(paths, context_for(root), jobs=1)
+    two = check_documents(paths, context_for(root), jobs=2)
+    assert two.findings == one.findings
+    assert [r.path for r in two.results] == [r.path for r in one.results]
+
+
+def test_content_documents_skips_hidden_folders_and_unknown_types(tmp_path: Path) -> None:
+    for name in (
+        "a.txt",
+        "sub/b.md",
+        "sub/c.html",
+        ".git/d.txt",
+        "sub/.e.md",
+        "notes.pdf",
+        "x.yaml",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("text", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in content_documents(tmp_path)] == [
+        "a.txt",
+        "sub/b.md",
+        "sub/c.html",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def test_the_audit_checks_pages_no_register_covers(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"content/new.txt": PAGE})
+    _, findings = run(root)
+    on_new = [f for f in findings if f["path"] == "content/new.txt"]
+    assert {f["check"] for f in on_new} == {"document.uncited"}
+    assert not [
+        f
+        for f in findings
+        if f["path"] == "content/page.txt" and str(f["check"]).startswith("document.")
+    ]
+
+
+def test_a_second_audit_reuses_the_cache_and_finds_the_same(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(3))
+    first = run(root)
+    assert (root / FOLDER / "cache.sqlite3").exists()
+    assert run(root) == first == run(root, "--no-cache")
+
+
+def test_no_cache_writes_no_cache_folder(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(2))
+    run(root, "--no-cache")
+    assert not (root / FOLDER).exists()
+
+
+def test_a_folder_argument_stands_for_its_documents(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(3))
+    _, findings = run(root, str(root / "content/drafts"))
+    assert sorted({f["path"] for f in findings}) == [
+        f"content/drafts/page-{n:02d}.md" for n in range(3)
+    ]
+
+
+def test_workers_on_the_command_line_change_nothing(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(10))
+    assert run(root, "--no-cache", "-j", "2") == run(root, "--no-cache", "-j", "1")
