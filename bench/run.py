@@ -64,13 +64,14 @@ class Line:
     goal: str
     passed: bool | None
     note: str = ""
+    unit: str = "s"
 
     def __str__(self) -> str:
-        peer = f"peer {self.peer:9.3f} s" if self.peer is not None else " " * 16
+        peer = f"peer {self.peer:9.3f} {self.unit:<2}" if self.peer is not None else " " * 17
         ratio = f"ratio {self.ours / self.peer:6.3f}" if self.peer else " " * 12
         verdict = {True: "PASS", False: "FAIL", None: "info"}[self.passed]
         return (
-            f"{self.name:<26} tracker {self.ours:9.3f} s  {peer}  {ratio}  "
+            f"{self.name:<26} tracker {self.ours:9.3f} {self.unit:<2}  {peer}  {ratio}  "
             f"{self.goal:<18} {verdict}  {self.note}"
         ).rstrip()
 

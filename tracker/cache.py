@@ -67,6 +67,11 @@ class Cache:
     def for_project(cls, root: Path, enabled: bool = True) -> Cache:
         return cls(root / FOLDER if enabled else None)
 
+    @property
+    def enabled(self) -> bool:
+        """False when nothing will be stored (turned off, or found unusable)."""
+        return not self._broken
+
     def get(self, kind: str, name: str, wanted: str) -> Any | None:
         """Return the value stored for name if it was stored with the wanted digest."""
         row = self._query(
@@ -194,16 +199,24 @@ def decode_payload(payload: bytes) -> Any | None:
 # Records to JSON and back: a dataclass becomes the list of its fields' values, in order.
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """Turn records (dataclasses, enums, lists, dicts, tuples) into JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [encode(getattr(value, name)) for name in _field_names(type(value))]
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        if all(type(item) is str for item in value.values()):
+            return value  # a bibliography entry's fields: the bulk of what is stored
+        return {key: encode(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [encode(item) for item in value]
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (list, tuple)):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {key: encode(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value):
+        return [encode(getattr(value, name)) for name in _field_names(kind)]
     return value
 
 

@@ -92,11 +92,13 @@ def check_documents(
     cache: Cache | None = None,
     jobs: int = 1,
     watch: Callable[[list[Path]], Iterable[Path]] = iter,
+    alongside: Callable[[], object] = lambda: None,
 ) -> Run:
     """Check documents, reusing the cached findings of those that have not changed.
 
     jobs is the number of worker processes (0: one per available core); watch sees the
-    documents that need the work, as they are done (the CLI passes a progress bar).
+    documents that need the work, as they are done (the CLI passes a progress bar);
+    alongside is other work for this process, done while the workers check documents.
     """
     cache = cache or Cache(None)
     shown = [_display(path, context.root) for path in paths]
@@ -112,16 +114,17 @@ def check_documents(
         else:
             results[index] = cached
     run = Run(reused=len(results))
-    fresh = list(_work(context, [path for _, path, _ in todo], jobs, watch))
+    fresh = list(_work(context, [path for _, path, _ in todo], jobs, watch, alongside))
     for (index, _, _), result in zip(todo, fresh, strict=True):
         results[index] = result
-    cache.put_many(
-        CACHE_KIND,
-        (
-            (result.path, wanted, [encode(result.findings), result.claims])
-            for (_, _, wanted), result in zip(todo, fresh, strict=True)
-        ),
-    )
+    if cache.enabled:
+        cache.put_many(
+            CACHE_KIND,
+            (
+                (result.path, wanted, [encode(result.findings), result.claims])
+                for (_, _, wanted), result in zip(todo, fresh, strict=True)
+            ),
+        )
     run.results = [results[index] for index in range(len(paths))]
     return run
 
@@ -154,11 +157,13 @@ def _work(
     paths: list[Path],
     jobs: int,
     watch: Callable[[list[Path]], Iterable[Path]],
+    alongside: Callable[[], object],
 ) -> Iterator[Result]:
     workers = min(available_cores() if jobs <= 0 else jobs, len(paths))
     if workers <= 1 or len(paths) < MIN_PARALLEL:
         global _CONTEXT
         _CONTEXT = context
+        alongside()
         yield from (check_one(path) for path in watch(paths))
         return
     # Built before the workers start, so that forked workers share them instead of each
@@ -169,6 +174,7 @@ def _work(
         workers, mp_context=_start_method(), initializer=_adopt, initargs=(context,)
     ) as pool:
         done = pool.map(check_one, paths, chunksize=chunk)
+        alongside()
         # The progress bar advances as results come back, in order.
         for _, result in zip(watch(paths), done, strict=True):
             yield result

@@ -129,7 +129,8 @@ def bibliography_and_digest(config: Config, cache: Cache) -> tuple[Bibliography,
     from tracker.bibliography import load_bibliography
 
     bibliography = load_bibliography(path, config.bibliography)
-    cache.put("bibliography", config.bibliography, wanted, encode(bibliography))
+    if cache.enabled:
+        cache.put("bibliography", config.bibliography, wanted, encode(bibliography))
     return bibliography, wanted
 
 
@@ -159,7 +160,8 @@ def load_registers_cached(
             from tracker.register import load_register
 
             register = load_register(path, name)
-            fresh.append((name, wanted, encode(register)))
+            if cache.enabled:
+                fresh.append((name, wanted, encode(register)))
         registers.append(register)
         digests.append(wanted)
     cache.put_many("register", fresh)

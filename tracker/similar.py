@@ -20,10 +20,10 @@ from tracker.markers import find_markers
 
 MIN_SCORE = 85.0
 MIN_LENGTH_RATIO = 0.6
-# The most of a text's letters its unshared words may hold for a token-set ratio of 85:
-# 2s / (2s + u) >= 0.85 gives u <= 0.26 of the text; a little more for the spaces.
-UNSHARED_SHARE = 0.3
+# Added to the share of letters unshared words may hold (see unshared_share).
+SHARE_MARGIN = 0.04
 CANDIDATES = 5
+WORD = re.compile(r"\w+")
 TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -87,32 +87,29 @@ class ClaimMatcher:
     """Answers "which registered claim is closest to this sentence?" for many sentences.
 
     Comparing a sentence with every claim is what makes large registers slow (10k sentences
-    against 5k claims is 50 million comparisons), so only claims that could reach MIN_SCORE
-    are scored. Token-set ratio compares the words two texts share with each side's own
-    words; it reaches 85 only when one side's unshared words are short beside the shared
-    ones (under ~26% of its letters). So the sentence and the claim must share one of that
-    side's rarest words covering UNSHARED_SHARE of its letters (prefix filtering): claims are
-    looked up under the sentence's rarest words, and under their own rarest words.
+    against 5k claims is 50 million comparisons), so only claims that could reach the score
+    asked for are scored. Token-set ratio compares the words two texts share with each
+    side's own words: for a score s, one side's unshared words hold at most
+    2(1 - s) / (2 - s) of its letters (26% for 85). So the sentence and the claim share one
+    of that side's rarest words covering that much of its letters (prefix filtering): claims
+    are looked up under the sentence's rarest words, and under their own rarest words.
     """
 
     def __init__(self, claims: list[KnownClaim]) -> None:
         self.claims = claims
         self.choices = [comparable(c.text) for c in claims]
-        words = [set(choice.split()) for choice in self.choices]
+        self._words = [index_words(choice) for choice in self.choices]
         self._claims_with: dict[str, list[int]] = {}
-        for number, distinct in enumerate(words):
+        for number, distinct in enumerate(self._words):
             for word in distinct:
                 self._claims_with.setdefault(word, []).append(number)
-        # Each claim listed under its own rarest words only.
-        self._claims_led_by: dict[str, list[int]] = {}
-        for number, distinct in enumerate(words):
-            for word in self._rarest(distinct):
-                self._claims_led_by.setdefault(word, []).append(number)
+        # Each claim listed under its own rarest words only, for each share asked for.
+        self._claims_led_by: dict[float, dict[str, list[int]]] = {}
 
     def closest(self, text: str, min_score: float = MIN_SCORE) -> Match | None:
         """Return the closest registered claim, if it is at least min_score alike."""
         query = comparable(text)
-        candidates = self._candidates(query)
+        candidates = self._candidates(query, unshared_share(min_score))
         if not candidates:
             return None
         found = process.extract(
@@ -127,10 +124,11 @@ class ClaimMatcher:
                 return Match(self.claims[number], float(score))
         return None
 
-    def _rarest(self, words: set[str]) -> list[str]:
-        """Return the rarest of the words, taken until they hold UNSHARED_SHARE of the letters."""
+    def _rarest(self, words: set[str], share: float) -> list[str]:
+        """Return the rarest of the words, taken until they hold more than share of the
+        letters (a space counted with each word)."""
         ranked = sorted(words, key=lambda w: (len(self._claims_with.get(w, ())), w))
-        enough = UNSHARED_SHARE * sum(len(w) + 1 for w in words)
+        enough = share * sum(len(w) + 1 for w in words)
         taken, letters = [], 0
         for word in ranked:
             taken.append(word)
@@ -139,15 +137,41 @@ class ClaimMatcher:
                 break
         return taken
 
-    def _candidates(self, query: str) -> set[int]:
-        """Return the claims that could be MIN_SCORE alike to the query."""
-        words = set(query.split())
+    def _led_by(self, share: float) -> dict[str, list[int]]:
+        index = self._claims_led_by.get(share)
+        if index is None:
+            index = self._claims_led_by[share] = {}
+            for number, distinct in enumerate(self._words):
+                for word in self._rarest(distinct, share):
+                    index.setdefault(word, []).append(number)
+        return index
+
+    def _candidates(self, query: str, share: float) -> set[int]:
+        """Return the claims that could score high enough against the query."""
+        words = index_words(query)
         found: set[int] = set()
-        for word in self._rarest(words):
+        for word in self._rarest(words, share):
             found.update(self._claims_with.get(word, ()))
+        led_by = self._led_by(share)
         for word in words:
-            found.update(self._claims_led_by.get(word, ()))
+            found.update(led_by.get(word, ()))
         return found
+
+
+def index_words(text: str) -> set[str]:
+    """Return the words a text is indexed under: punctuation set aside, so that "adults,"
+    and "adults" meet (token-set ratio still scores them as nearly alike)."""
+    return set(WORD.findall(text))
+
+
+def unshared_share(min_score: float) -> float:
+    """Return the most of a text's letters its unshared words can hold at min_score.
+
+    With s shared and u unshared letters, 2s / (2s + u) >= min_score / 100; the margin covers
+    the spaces token-set ratio puts between words.
+    """
+    score = min_score / 100
+    return min(1.0, 2 * (1 - score) / (2 - score) + SHARE_MARGIN)
 
 
 def similar_length(a: str, b: str) -> bool:

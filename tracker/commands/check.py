@@ -11,14 +11,15 @@ import click
 from tracker.commands.common import (
     LEVEL_CHOICE,
     UserError,
-    audit_outcome,
     cache_option,
     emit,
     jobs_option,
+    load,
     progressing,
     project_cache,
     project_option,
     retractions_option,
+    run_audit,
     user_errors,
 )
 from tracker.outputs import ExitStatus
@@ -153,10 +154,13 @@ def render_findings(
 def check_project(
     project_dir: Path | None, retractions: Path | None, jobs: int, cached: bool
 ) -> tuple[list[Any], dict[str, int]]:
-    """Audit the whole project, with the pages no register covers checked as drafts."""
+    """Audit the whole project, with the pages no register covers checked as drafts.
+
+    The project's own checks run in this process while worker processes check the pages.
+    """
     from tracker.drafts import Context, check_documents
 
-    project, _, outcome = audit_outcome(project_dir, retractions, cached)
+    project = load(project_dir, cached)
     pages = project.unregistered_documents()
     context = Context(
         project.root,
@@ -165,10 +169,18 @@ def check_project(
         project.config.path("claims"),
         project.digest,
     )
+    audited: list[Any] = []
     with project_cache(project.root, cached) as cache:
-        run = check_documents(pages, context, cache, jobs, _checking)
+        run = check_documents(
+            pages,
+            context,
+            cache,
+            jobs,
+            _checking,
+            alongside=lambda: audited.append(run_audit(project, retractions)),
+        )
     findings = sorted(
-        outcome.findings + run.findings, key=lambda f: (f.path, f.line, f.col, f.check)
+        audited[0][1].findings + run.findings, key=lambda f: (f.path, f.line, f.col, f.check)
     )
     summary = {
         "documents": len(project.registers) + len(pages),

@@ -91,19 +91,32 @@ def audit_outcome(
 ) -> tuple[Any, Any, Any]:
     """Like audit; the outcome keeps apart the findings that suppressions silenced (for the
     report)."""
+    project = load(project_dir, cached)
+    graph, outcome = run_audit(project, retractions)
+    return project, graph, outcome
+
+
+def load(project_dir: Path | None, cached: bool = True) -> Any:
+    """Open the project at or above project_dir (default: the current folder)."""
+    from tracker.project import open_project
+
+    return open_project(project_dir, lambda paths: progressing(paths, "Loading registers"), cached)
+
+
+def run_audit(project: Any, retractions: Path | None) -> tuple[Any, Any]:
+    """Build the project's graph and run its checks (with retraction data if given).
+
+    Returns the graph and the outcome of the checks."""
     from tracker.checks import run_checks_with_suppressions
     from tracker.checks.base import Audit
     from tracker.graph import build_graph
-    from tracker.project import open_project
     from tracker.retractions import load_retractions
 
-    watch = lambda paths: progressing(paths, "Loading registers")  # noqa: E731
-    project = open_project(project_dir, watch, cached)
     graph = build_graph(project)
     notices = load_retractions(retractions) if retractions else None
     for problem in notices.problems if notices else []:
         click.echo(f"Warning: {problem}", err=True)
-    return project, graph, run_checks_with_suppressions(Audit(project, graph, notices))
+    return graph, run_checks_with_suppressions(Audit(project, graph, notices))
 
 
 @contextmanager
