@@ -102,3 +102,18 @@ def test_flattened_markers_count_only_with_a_reference_list(tmp_path: Path) -> N
     cited = {c.text[:10]: [ci.ref for ci in c.citations] for c in result.claims}
     assert cited == {"Zinc heals": [1, 2], "COVID-19 s": []}
     assert not result.problems
+
+
+def test_bracket_numbered_references_without_full_stops_stay_apart(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Zinc helps [1]. Iron helps [2].\n\nReferences\n\n"
+        "[1] Lee S, Hu Y. Joint Embedding of Query and Ad. Proceedings of EMNLP. 2015. "
+        "doi:10.18653/v1/D15-1\n"
+        "[2] Nissim M, Markert K. Syntactic features and word similarity for supervised "
+        "metonymy resolution. Proceedings of ACL. 2003\n",
+        encoding="utf-8",
+    )
+    result = extract(page)
+    assert [r.entry.number for r in result.references] == [1, 2]
+    assert not [p for p in result.problems if "reference list has" in p.message]

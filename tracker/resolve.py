@@ -185,8 +185,9 @@ class Resolver:
         if not label.tokens:
             return
         surname = first_surname(ref.authors) if ref.authors else None
-        close = self._close_titles(label)
-        for key in self._allowed(ref, label, surname) | close:
+        stems = [stem(token) for token in label.tokens]
+        close = self._close_titles(label, stems)
+        for key in self._allowed(ref, set(stems), surname) | close:
             entry = self._entries[key]
             year = year_score(ref.year, entry.year)
             author = None if None in (surname, entry.family) else float(surname == entry.family)
@@ -202,9 +203,8 @@ class Resolver:
             score = sum(WEIGHTS[name] * value for name, value in known.items()) / total
             yield key, (score, publisher)
 
-    def _allowed(self, ref: ParsedReference, label: Words, surname: str | None) -> set[str]:
-        """Return the entries sharing a title word whose year and first author do not veto."""
-        stems = {stem(t) for t in label.tokens}
+    def _allowed(self, ref: ParsedReference, stems: set[str], surname: str | None) -> set[str]:
+        """Return the entries sharing a title stem whose year and first author do not veto."""
         allowed: set[str] | None = None
         if ref.year and ref.year.strip():
             allowed = self._years(ref.year.strip())
@@ -226,7 +226,7 @@ class Resolver:
             )
         return found
 
-    def _close_titles(self, label: Words) -> set[str]:
+    def _close_titles(self, label: Words, stems: list[str]) -> set[str]:
         """Return the entries whose title could match the label closely enough to override a
         disagreeing journal, year or author (VETO_OVERRIDE_TITLE).
 
@@ -237,8 +237,8 @@ class Resolver:
         size = len(label.tokens) + len(label.acronyms)
         needed = (VETO_OVERRIDE_TITLE - 0.25) / 0.75 * size - len(label.acronyms)
         if needed <= 0:
-            return set().union(*(self._index.get(stem(t), ()) for t in label.tokens))
-        stems = sorted((stem(t) for t in label.tokens), key=lambda s: len(self._index.get(s, ())))
+            return set().union(*(self._index.get(s, ()) for s in stems))
+        stems = sorted(stems, key=lambda s: len(self._index.get(s, ())))
         rarest = stems[: len(stems) - math.ceil(needed) + 1]
         found = set().union(*(self._index.get(s, ()) for s in rarest))
         return {

@@ -17,6 +17,8 @@ from tracker.readers import Block, DocumentText
 
 BULLET = re.compile(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
 TERMINAL = re.compile(r"[.!?][\"”’'»)\]]*$")
+# "[12] Author. Title..." opens an entry of a numbered reference list: never a continuation.
+NUMBERED_ENTRY = re.compile(r"\[\d{1,3}\][ \t]")
 HEADING_MAX_WORDS = 14
 SOFT_WRAP_MIN_CHARS = 60
 TABLE_MIN_LINES = 3
@@ -131,7 +133,7 @@ def prose_blocks(group: list[Line]) -> list[Block]:
 
 def continues(previous: Line, line: Line) -> bool:
     """Tell whether line is a soft-wrapped continuation of the previous line."""
-    if line.bullet or previous.terminal or previous.lead_in:
+    if line.bullet or previous.terminal or previous.lead_in or NUMBERED_ENTRY.match(line.text):
         return False
     starts_lower = line.text[:1].islower()
     return starts_lower or len(previous.text) >= SOFT_WRAP_MIN_CHARS
