@@ -584,7 +584,8 @@ def test_a_file_that_is_not_utf8_is_a_problem(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_bytes(b"document:\n  title: \xff\n")
     register = load_register(path, "claims/bad.yaml")
-    assert [(p.kind, p.line) for p in register.problems] == [("malformed-register", 1)]
+    # Located at the bad byte: line 2, column 10.
+    assert [(p.kind, p.line, p.col) for p in register.problems] == [("malformed-register", 2, 10)]
 
 
 def test_load_registers_reads_yaml_files_sorted_by_name(tmp_path):

@@ -30,6 +30,10 @@ TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM_CHARS = 8
 
 
+class WriteRefused(Exception):
+    """A write that would not land where the user expects it."""
+
+
 class ConcurrentEditError(Exception):
     """Another writer held the file too long, or changed it while this edit was running."""
 
@@ -88,8 +92,20 @@ def read_text(path: Path, strict: bool = True) -> str | None:
 
 
 def _target(path: Path) -> Path:
-    """Return the file a write really replaces: the file a symbolic link points to."""
-    return path.resolve() if path.is_symlink() else path
+    """Return the file a write really replaces: the file a symbolic link points to.
+
+    A link to a file that does not exist is refused: writing would create a file wherever
+    the link points, outside the project perhaps.
+    """
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if not target.is_file():
+        raise WriteRefused(
+            f"{path} is a link to {target}, which is not a file - remove the link, or create "
+            "the file it points to if the register is meant to live there"
+        )
+    return target
 
 
 def _write(path: Path, text: str, check: Callable[[Path], None] | None) -> None:

@@ -9,6 +9,7 @@ missing comma that merges two fields into one value.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from bibtexparser.model import (
     String,
 )
 
+from tracker.limits import MAX_BIBLIOGRAPHY_BYTES, TooLarge, file_size, read_bytes, size_text
 from tracker.model import Problem, Source
 
 # The fields each entry type needs, as BibTeX's standard styles define them;
@@ -120,6 +122,9 @@ _ABORT_ADVICE: dict[str, tuple[str, str]] = {
 }
 _DEFAULT_ADVICE = "check {span} for an unbalanced brace, a missing comma or '='"
 
+# Zero bytes mark a binary file, except in UTF-16 text, which has a byte-order mark.
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 _REMOVE_ENCLOSING = RemoveEnclosingMiddleware(allow_inplace_modification=True)
 
 # bibtexparser logs each broken block as a warning with 0-based lines; we report it as a
@@ -164,13 +169,28 @@ def load_bibliography(path: Path, display_path: str | None = None) -> Bibliograp
     """Read and parse a BibTeX file; raise FileNotFoundError only if it does not exist."""
     shown = display_path if display_path is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_bytes(Path(path), MAX_BIBLIOGRAPHY_BYTES)
     except FileNotFoundError:
         raise
     except OSError as error:
         reason = error.strerror or str(error)
         message = f'"{shown}" cannot be read ({reason}) - check that it is a readable file'
-        return Bibliography(shown, {}, [Problem("unreadable", shown, 1, message)])
+        return _unreadable(shown, 1, message)
+    except TooLarge:
+        message = (
+            f'"{shown}" is {file_size(Path(path)) or "too large"}, more than the '
+            f"{size_text(MAX_BIBLIOGRAPHY_BYTES)} a bibliography may be, and was not read "
+            "- keep only the entries the project cites"
+        )
+        return _unreadable(shown, 1, message)
+    binary = -1 if data.startswith(UTF16_BOMS) else data.find(b"\x00")
+    if binary >= 0:
+        line = data.count(b"\n", 0, binary) + 1
+        message = (
+            f'"{shown}" is a binary file, not BibTeX (a zero byte on line {line}) and was not '
+            "read - export the bibliography again as a .bib text file"
+        )
+        return _unreadable(shown, line, message)
     text, problem = _decode(data, shown)
     bibliography = parse_bibliography(text, shown)
     if problem is not None:
@@ -178,7 +198,14 @@ def load_bibliography(path: Path, display_path: str | None = None) -> Bibliograp
     return bibliography
 
 
+def _unreadable(shown: str, line: int, message: str) -> Bibliography:
+    return Bibliography(shown, {}, [Problem("unreadable", shown, line, message)])
+
+
 def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
+    if data.startswith(UTF16_BOMS):
+        message = f'"{shown}" is saved as UTF-16, and was read as such - save it as UTF-8'
+        return data.decode("utf-16", errors="replace"), Problem("unreadable", shown, 1, message)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:

@@ -28,7 +28,7 @@ from tracker import __version__
 FOLDER = ".tracker-cache"
 DATABASE = "cache.sqlite3"
 # Bump when the shape of a cached record changes without a version change.
-SCHEMA = 1
+SCHEMA = 2
 # Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Claims tracker cache.\n"
 # Seconds a run waits for another run that is writing the cache before giving up on it.
@@ -45,6 +45,16 @@ def digest(*parts: bytes | str) -> str:
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Return the digest of a file's bytes, read in blocks (a huge file costs no memory);
+    one that cannot be read gets a digest of why, unlike that of any readable state."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    except OSError as err:
+        return digest("unreadable", str(err.strerror))
 
 
 def stamp(*parts: bytes | str) -> str:

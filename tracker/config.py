@@ -10,13 +10,21 @@ prefix, the most specific prefix winning:
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
+from tracker.limits import MAX_SETTINGS_BYTES, TooLarge, file_size, read_bytes, size_text
 from tracker.model import Severity
 
 LEVELS = ("off", "info", "warning", "error")
+# The settings that name a folder or file of the project.
+FOLDERS = ("bibliography", "claims", "content", "reports")
+# Those the tracker writes into must stay inside the project, so that no project's settings can
+# make it write elsewhere; the bibliography and pages may be shared with other projects.
+WRITTEN_FOLDERS = ("claims", "reports")
 
 
 class ProjectError(Exception):
@@ -65,35 +73,127 @@ def find_root(start: Path) -> Path | None:
 def has_tool_table(pyproject: Path) -> bool:
     if not pyproject.is_file():
         return False
-    return "[tool.tracker" in pyproject.read_text(encoding="utf-8", errors="replace")
+    try:
+        with open(pyproject, "rb") as handle:
+            # A table past the size limit is refused when the settings are read.
+            head = handle.read(MAX_SETTINGS_BYTES + 1)
+    except OSError:
+        return False
+    return b"[tool.tracker" in head
 
 
 def load_config(root: Path) -> Config:
     """Read a project's settings; defaults apply to whatever is not set."""
+    source = settings_source(root)
     table = settings_table(root)
     checks = table.pop("checks", {})
-    unknown = sorted(set(table) - {"bibliography", "claims", "content", "reports"})
+    if not isinstance(checks, dict):
+        raise ProjectError(
+            f"{_where(source, 'checks')}'checks' is {_toml_type(checks)}, not a table - "
+            'write [tool.tracker.checks] with lines such as "sources.unused" = "off"'
+        )
+    unknown = sorted(set(table) - set(FOLDERS))
     if unknown:
         raise ProjectError(f"{root}: unknown setting(s) {', '.join(unknown)} in [tool.tracker]")
     for prefix, level in checks.items():
-        if level not in LEVELS:
+        if not isinstance(level, str) or level not in LEVELS:
             raise ProjectError(
                 f"{root}: check setting {prefix!r} = {level!r} - use one of {', '.join(LEVELS)}"
             )
-    return Config(root=root, checks=dict(checks), **{k: str(v) for k, v in table.items()})
+    folders = {name: _folder_setting(source, name, value) for name, value in table.items()}
+    return Config(root=root, checks=dict(checks), **folders)
+
+
+def _folder_setting(source: Path, name: str, value: object) -> str:
+    """Return a folder or file setting, refusing one the tracker would write outside the project."""
+    if not isinstance(value, str) or not value.strip():
+        raise ProjectError(
+            f"{_where(source, name)}{name} = {value!r} - write a path inside the project, "
+            f'in quotes, such as {name} = "{getattr(Config, name)}"'
+        )
+    if name in WRITTEN_FOLDERS and _outside(value):
+        elsewhere = (
+            " (`tracker report --output FOLDER` writes elsewhere)" if name == "reports" else ""
+        )
+        raise ProjectError(
+            f"{_where(source, name)}{name} = {value!r} lies outside the project, and the "
+            f"tracker writes there - name a folder inside the project{elsewhere}"
+        )
+    return value
+
+
+def _where(source: Path, key: str) -> str:
+    """Return "FILE:LINE: " for the line that sets key, or "FILE: " when it cannot be found."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    found = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    return f"{source}:{found}: " if found else f"{source}: "
+
+
+def _outside(value: str) -> bool:
+    """Tell whether a relative setting leaves the project folder (absolute, or up past it)."""
+    if PurePath(value).is_absolute() or PureWindowsPath(value).drive:
+        return True
+    return os.path.normpath(value).replace("\\", "/").split("/")[0] == ".."
+
+
+def _toml_type(value: object) -> str:
+    names = {
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "an array",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def settings_source(root: Path) -> Path:
+    """Return the file a project's settings come from: tracker.toml, else pyproject.toml."""
+    own = root / "tracker.toml"
+    return own if own.is_file() else root / "pyproject.toml"
 
 
 def settings_table(root: Path) -> dict:
     """Return the [tool.tracker] table of pyproject.toml, or the whole of tracker.toml."""
-    own = root / "tracker.toml"
-    source = own if own.is_file() else root / "pyproject.toml"
+    source = settings_source(root)
     if not source.is_file():
         return {}
+    data = _read_toml(source)
+    table: object = data
+    if source.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("tracker", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ProjectError(
+            f"{source}: tool.tracker is {_toml_type(table)}, not a table - write [tool.tracker]"
+        )
+    return dict(table)
+
+
+def _read_toml(source: Path) -> dict:
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        text = read_bytes(source, MAX_SETTINGS_BYTES).decode("utf-8")
+        return tomllib.loads(text)
+    except TooLarge as err:
+        raise ProjectError(
+            f"{source}: {file_size(source)}, more than the {size_text(MAX_SETTINGS_BYTES)} a "
+            "settings file may be - put the settings in tracker.toml"
+        ) from err
+    except UnicodeDecodeError as err:
+        line = err.object[: err.start].count(b"\n") + 1
+        raise ProjectError(
+            f"{source}: line {line}: not valid UTF-8 (byte 0x{err.object[err.start]:02x}) - "
+            "save it as UTF-8"
+        ) from err
+    except RecursionError as err:
+        raise ProjectError(
+            f"{source}: arrays or tables nested too deep to read - fix the TOML by hand"
+        ) from err
+    except (tomllib.TOMLDecodeError, OSError) as err:
         raise ProjectError(
             f"{source}: cannot read the settings ({err}) - fix the TOML syntax"
         ) from err
-    table = data if source == own else data.get("tool", {}).get("tracker", {})
-    return dict(table)

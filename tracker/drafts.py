@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from tracker.cache import Cache, decode_payload, decoder, encode, stamp
+from tracker.cache import Cache, decode_payload, decoder, encode, file_digest, stamp
 from tracker.config import Config
 from tracker.model import Finding, Source
 from tracker.readers import SUFFIXES, ReaderError
@@ -106,7 +106,7 @@ def check_documents(
     results: dict[int, Result] = {}
     todo: list[tuple[int, Path, str]] = []
     for index, (path, name) in enumerate(zip(paths, shown, strict=True)):
-        wanted = stamp(context.digest, name, _content(path))
+        wanted = stamp(context.digest, name, file_digest(path))
         hit = stored.get(name)
         cached = _cached_result(name, hit[1]) if hit and hit[0] == wanted else None
         if cached is None:
@@ -136,14 +136,6 @@ def _cached_result(name: str, payload: bytes) -> Result | None:
         return Result(name, _FINDINGS(findings), int(claims))
     except (TypeError, ValueError, KeyError):
         return None  # a damaged entry is a miss
-
-
-def _content(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        # Unreadable now: the check says why; the digest must differ from any readable state.
-        return f"\0unreadable: {err.strerror}".encode()
 
 
 def _display(path: Path, root: Path | None) -> str:

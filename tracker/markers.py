@@ -15,17 +15,27 @@ Kinds of marker, and what each names:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
 
 MAX_RANGE = 100
 # Markers that may close a sentence after its full stop: [2], [1, 3], [^1], [@key], ¹²³.
+# A run of superscripts is taken whole (an atomic group): split anywhere, it would let a
+# pattern that repeats markers try exponentially many ways to read "¹²³⁴⁵⁶⁷⁸⁹..." and fail.
 CLOSING_MARKER = (
-    r"(?:\[\d[\d,\s\-–—]*\]|\[\^[^\]\s]+\]|\[-?@[^\[\]]+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰][¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*)"
+    r"(?:\[\d[\d,\s\-–—]*\]|\[\^[^\[\]\s]+\]|\[-?@[^\[\]]+\]"
+    r"|(?>[¹²³⁴⁵⁶⁷⁸⁹⁰][¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*))"
 )
 MARKER_RUN = rf"(?:{CLOSING_MARKER}[ \t]*)+"
 TRAILING_MARKERS = re.compile(rf"(?:\s*{CLOSING_MARKER})+\s*$")
+# The same markers written backwards, to read the run that ends a text from its end: searching
+# forwards, every marker of a long run is tried as its start, in time the square of its length.
+CLOSING_BACKWARDS = (
+    r"(?:\][\d,\s\-–—]*\d\[|\][^\[\]\s]+\^\[|\][^\[\]]+@-?\[|[¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*[¹²³⁴⁵⁶⁷⁸⁹⁰])"
+)
+TRAILING_BACKWARDS = re.compile(rf"\s*(?:{CLOSING_BACKWARDS}\s*)+")
 NUMBER_LIST = r"\d{1,6}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
 NUMERIC = re.compile(rf"\[\s*({NUMBER_LIST})\s*\]")
 PARENTHESIZED = re.compile(r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)")
@@ -41,23 +51,26 @@ NAME = r"(?:[A-Z][\w'’\-]+(?:\s(?:van|von|de|der|da|del|di|le|la)\s[A-Z][\w'�
 AUTHORS = rf"{NAME}(?:\s+et\s+al\.?|,?\s+(?:&|and)\s+{NAME})?"
 YEAR = r"(?:19|20)\d{2}[a-z]?"
 AUTHOR_YEAR_ITEM = re.compile(rf"({AUTHORS}),?\s+({YEAR})")
-PARENTHETICAL = re.compile(rf"\((?:[^()]*?;\s*)?{AUTHORS},?\s+{YEAR}(?:[^()]*)\)")
+# The lookahead makes sure the bracket is closed before each ";" in it is tried as the place
+# where the names start: an unclosed one would take time in the square of its length.
+PARENTHETICAL = re.compile(rf"\((?=[^()]*\))(?:[^()]*?;\s*)?{AUTHORS},?\s+{YEAR}(?:[^()]*)\)")
 NARRATIVE = re.compile(rf"\b({AUTHORS})\s+\(({YEAR})\)")
 NOT_NAMES = frozenset(
     "In The This That These Since From Until By On At For Between After Before During Of And"
     " January February March April May June July August September October November December"
     " Spring Summer Autumn Fall Winter Figure Table Version".split()
 )
-PANDOC_GROUP = re.compile(r"\[([^\[\]]*?-?@[\w][^\[\]]*)\]")
+# Likewise, each "@" is tried only in a closed bracket.
+PANDOC_GROUP = re.compile(r"\[(?=[^\[\]]*\])([^\[\]]*?-?@[\w][^\[\]]*)\]")
 PANDOC_ITEM = re.compile(r"-?@([\w][\w:.#$%&\-+?<>~/]*[\w])(?:,\s*([^;]+))?")
 PANDOC_BARE = re.compile(r"(?<![\w@.\[-])@([A-Za-z_][\w:.#$%&\-+?<>~/]*[\w])")
 LATEX_CITE = re.compile(
     r"\\(?:cite|citep|citet|parencite|textcite|autocite|footcite|supercite)\*?"
-    r"(?:\[([^\]]*)\])?(?:\[([^\]]*)\])?\{([^}]*)\}"
+    r"(?:\[([^\[\]]*)\])?(?:\[([^\[\]]*)\])?\{([^{}]*)\}"
 )
 DOI_LINK = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 PMID_LINK = re.compile(r"(?:\bPMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{4,9})/?", re.I)
-FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
 
 
 @dataclass(frozen=True)
@@ -82,15 +95,26 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
     found: list[Marker] = []
     for finder in FINDERS:
         found.extend(finder(text))
-    kept: list[Marker] = []
-    taken: list[tuple[int, int]] = []
+    kept: list[Marker] = []  # apart from one another, in text order
     for marker in sorted(found, key=lambda m: (m.loose, m.start, -(m.end - m.start))):
-        if any(marker.start < end and start < marker.end for start, end in taken):
+        # Only the neighbours can overlap, so a page of markers is not compared pair by pair.
+        index = bisect.bisect_right(kept, marker.start, key=lambda m: m.start)
+        if index and kept[index - 1].end > marker.start:
             continue
-        taken.append((marker.start, marker.end))
-        kept.append(marker)
-    kept.sort(key=lambda m: m.start)
+        if index < len(kept) and kept[index].start < marker.end:
+            continue
+        kept.insert(index, marker)
     return [shifted(m, offset) for m in kept]
+
+
+def strip_trailing_markers(text: str) -> str:
+    """Return text without the markers and spaces that end it, as TRAILING_MARKERS.sub("", text).
+
+    Unlike that pattern, which tries each marker of a long run as the run's start, this takes
+    time in proportion to the length of the text.
+    """
+    run = TRAILING_BACKWARDS.match(text[::-1])
+    return text[: len(text) - run.end()] if run else text
 
 
 def shifted(marker: Marker, offset: int) -> Marker:
@@ -140,7 +164,8 @@ def numeric(text: str) -> list[Marker]:
 def superscripts(text: str) -> list[Marker]:
     markers = []
     for match in SUPERSCRIPT.finditer(text):
-        if UNIT_BEFORE.search(text[: match.start()]):
+        # The longest unit is two letters, and \b needs the character before it.
+        if UNIT_BEFORE.search(text[max(0, match.start() - 3) : match.start()]):
             continue
         plain = match.group(0).translate(SUPERSCRIPT_TO_PLAIN)
         numbers = expand(plain)

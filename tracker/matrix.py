@@ -213,6 +213,9 @@ class _Export:
         self.formatted = format_sources(self.project.bibliography.sources.values())
 
     def register_rows(self, register: Register) -> list[Row]:
+        if not register.claims:
+            # Nothing to export, perhaps because it cannot be read: the audit reports why.
+            return []
         items = load_tree(self.project.root / register.path, register.path).by_id()
         rows: list[Row] = []
         for claim in register.claims:

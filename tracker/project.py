@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tracker.bibliography import Bibliography
-from tracker.cache import Cache, decoder, digest, encode, stamp
+from tracker.cache import Cache, decoder, digest, encode, file_digest, stamp
 from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Claim, Register
 from tracker.readers import line_starts
@@ -114,15 +114,11 @@ def open_bibliography(config: Config, cache: Cache | None = None) -> Bibliograph
 def bibliography_and_digest(config: Config, cache: Cache) -> tuple[Bibliography, str]:
     """Load the bibliography (from the cache if its bytes are unchanged) and its digest."""
     path = config.path("bibliography")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as err:
+    if not path.exists():
         raise ProjectError(
             f"{path}: bibliography not found - create it or set 'bibliography' in [tool.tracker]"
-        ) from err
-    except OSError:
-        data = b""  # the loader reports why it cannot be read
-    wanted = stamp(data)
+        )
+    wanted = stamp(file_digest(path))
     hit = cache.get("bibliography", config.bibliography, wanted)
     if hit is not None:
         return _BIBLIOGRAPHY(hit), wanted
@@ -170,11 +166,7 @@ def load_registers_cached(
 
 def _register_stamp(path: Path, root: Path) -> tuple[str, str]:
     name = Path(os.path.relpath(path, root)).as_posix()
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        data = f"\0unreadable: {err.strerror}".encode()
-    return name, stamp(name, data)
+    return name, stamp(name, file_digest(path))
 
 
 def project_digest(

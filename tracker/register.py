@@ -6,11 +6,13 @@ in place (ruamel round trip), so comments, key order, quoting and unknown fields
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import datetime
 import io
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,12 +20,22 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.events import AliasEvent, NodeEvent
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.tokens import CommentToken
 
+from tracker.limits import (
+    MAX_REGISTER_BYTES,
+    MAX_YAML_DEPTH,
+    TooLarge,
+    file_size,
+    read_bytes,
+    size_text,
+)
 from tracker.model import (
     KINDS,
     Citation,
@@ -135,14 +147,94 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
+# The tags a register may spell out: YAML's own types. Any other tag (`!!python/...`, `!x`) is
+# refused before anything is built from it.
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+class _Refused(ComposerError):
+    """YAML the register format has no use for; its message says what to write instead."""
+
+
+class _Composer(Composer):
+    """Build nodes as ruamel does, but refuse aliases and foreign tags where they stand.
+
+    Registers the tracker writes use neither. An alias is refused before it is resolved, so a
+    "billion laughs" file costs no more than its own length; a foreign tag, such as
+    `!!python/object/apply`, is refused before any constructor sees it.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            message = (
+                f"the alias *{event.anchor} repeats a value marked &{event.anchor}, and a "
+                "register may not use aliases - write the value out in full"
+            )
+            raise _Refused(None, None, message, event.start_mark)
+        tag = getattr(event, "tag", None) if isinstance(event, NodeEvent) else None
+        if tag is not None and tag not in CORE_TAGS:
+            message = (
+                f"the tag {_written_tag(tag)} is not part of the register format - remove it, "
+                "and quote the value if it is text"
+            )
+            raise _Refused(None, None, message, event.start_mark)
+        self.nesting = getattr(self, "nesting", 0) + 1
+        try:
+            if self.nesting > MAX_YAML_DEPTH:
+                raise _Refused(None, None, _DEEP_MESSAGE, event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+
+_DEEP_MESSAGE = (
+    f"values nested more than {MAX_YAML_DEPTH} levels deep (a register needs fewer than ten) "
+    "- fix the YAML by hand"
+)
+# A run of flow brackets deeper than the limit. ruamel's scanner looks ahead across such a
+# run in time the square of its length before the depth limit can stop it, so it is refused
+# before parsing. Claim texts never hold fifty-odd brackets in a row.
+_DEEP_FLOW = re.compile(rf"(?:[\[{{][ \t\r\n]*){{{MAX_YAML_DEPTH + 1}}}")
+
+
+def _deep_flow(text: str) -> tuple[int, int] | None:
+    """Return the 0-based line and column where flow brackets pass the depth limit, if any."""
+    match = _DEEP_FLOW.search(text)
+    if match is None:
+        return None
+    last = max(text.rfind("[", 0, match.end()), text.rfind("{", 0, match.end()))
+    before = text[:last]
+    return before.count("\n"), last - (before.rfind("\n") + 1)
+
+
+def _written_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!", 1) if tag.startswith("tag:") else tag
+
+
 def _read_yaml(text: str) -> tuple[Any, tuple[int, int, str] | None]:
     """Load YAML text; return the data, or the 0-based line, column and message of the error."""
+    if len(text) > MAX_REGISTER_BYTES:
+        return None, (0, 0, _too_large_message(size_text(len(text.encode("utf-8")))))
+    deep = _deep_flow(text)
+    if deep is not None:
+        return None, (*deep, f"{_DEEP_MESSAGE}; nothing in this register was read")
     try:
         return _yaml().load(text), None
     except Exception as error:
-        # ruamel raises KeyError, ValueError and others besides YAMLError for bad tagged values.
+        # ruamel raises KeyError, ValueError and others besides YAMLError for bad tagged values;
+        # RecursionError is caught too, though the depth limit should stop nesting first.
         line, col = _error_position(error, text)
         return None, (line, col, _error_message(error))
+
+
+def _too_large_message(size: str, outcome: str = "is {size}, {more}, and was not read") -> str:
+    more = f"more than the {size_text(MAX_REGISTER_BYTES)} a register may be"
+    said = outcome.format(size=size or "too large", more=more)
+    return f"the register {said} - split its document into smaller pages"
 
 
 def _yaml() -> YAML:
@@ -150,6 +242,7 @@ def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     # Claim texts are long; folding them over several lines would make diffs hard to read.
@@ -188,6 +281,10 @@ def _error_position(error: Exception, text: str) -> tuple[int, int]:
 
 
 def _error_message(error: Exception) -> str:
+    if isinstance(error, _Refused):
+        return f"{error.problem}; nothing in this register was read"
+    if isinstance(error, DuplicateKeyError):
+        return _duplicate_key_message(error)
     first_line = (str(error).splitlines() or [""])[0]
     if isinstance(error, YAMLError):
         problem = getattr(error, "problem", None) or first_line
@@ -199,6 +296,18 @@ def _error_message(error: Exception) -> str:
         problem = f"{problem} {context} from line {mark.line + 1}"
     hint = "indent with spaces, not tabs" if "\\t" in problem else "fix the YAML by hand"
     return f"unreadable YAML: {problem} - {hint}; nothing in this register was read"
+
+
+def _duplicate_key_message(error: DuplicateKeyError) -> str:
+    # ruamel's own message quotes both values whole, which for a claim is the whole claim.
+    problem = str(getattr(error, "problem", "") or "")
+    key = problem.split('"')[1] if problem.count('"') >= 2 else "a key"
+    first = getattr(error, "context_mark", None)
+    where = f" in the mapping that starts on line {first.line + 1}" if first is not None else ""
+    return (
+        f"unreadable YAML: duplicate key `{key}`{where} - keep one of the two; nothing in this "
+        "register was read"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,11 +337,39 @@ def _display_path(path: Path, root: Path) -> str:
 def load_register(path: Path, display_path: str) -> Register:
     """Load one register file; content problems become `Problem` records, never exceptions."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        problem = Problem(PROBLEM_KIND, display_path, 1, f"cannot read the register: {error}")
-        return Register(display_path, DocumentInfo("", ""), problems=[problem])
+        data = read_bytes(path, MAX_REGISTER_BYTES)
+    except TooLarge:
+        return _unread(display_path, 1, 1, _too_large_message(file_size(path)))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return _unread(display_path, 1, 1, f"cannot read the register ({reason})")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return _unread(display_path, *_undecodable(data, error.start))
     return parse_register(text, display_path)
+
+
+def _undecodable(data: bytes, offset: int) -> tuple[int, int, str]:
+    """Return where and why register bytes are not UTF-8 text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return 1, 1, "the register is saved as UTF-16 and was not read - save it as UTF-8"
+    line, col = _byte_position(data, offset)
+    binary = b"\x00" in data
+    what = "a binary file, not YAML" if binary else "not valid UTF-8"
+    todo = "restore it from version control" if binary else "save it as UTF-8"
+    byte = f"byte 0x{data[offset]:02x} on line {line}"
+    return line, col, f"the register is {what} ({byte}) and was not read - {todo}"
+
+
+def _unread(display_path: str, line: int, col: int, message: str) -> Register:
+    problem = Problem(PROBLEM_KIND, display_path, line, message, col=col)
+    return Register(display_path, DocumentInfo("", ""), problems=[problem])
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
 def parse_register(text: str, display_path: str) -> Register:
@@ -801,11 +938,11 @@ def merge_register(
     display_path: str | None = None,
 ) -> MergeResult:
     """Merge extracted claims into a register's text, keeping everything a person wrote."""
-    if existing_text is None or not existing_text.strip():
-        text = render_new_register(document, claims)
-        return MergeResult(text, added=[c.id for c in claims], previous=existing_text)
     if display_path is None:
         display_path = f"claims/{PurePosixPath(document.path).stem}.yaml"
+    if existing_text is None or not existing_text.strip():
+        text = _within_limit(render_new_register(document, claims), display_path)
+        return MergeResult(text, added=[c.id for c in claims], previous=existing_text)
     root = _load_for_merge(existing_text, display_path)
     merge = _Merge(today, MergeResult(existing_text, previous=existing_text))
     _normalize_tails(root)
@@ -813,8 +950,17 @@ def merge_register(
     _merge_claims(root["claims"], claims, merge)
     if merge.touched:
         # Untouched registers are returned as read, so a rerun never reformats a person's file.
-        merge.result.text = _dump(root)
+        merge.result.text = _within_limit(_dump(root), display_path)
     return merge.result
+
+
+def _within_limit(text: str, display_path: str) -> str:
+    """Return register text, or refuse text the loader would refuse to read back."""
+    if len(text) > MAX_REGISTER_BYTES:
+        size = size_text(len(text.encode("utf-8")))
+        message = _too_large_message(size, "would be {size}, {more}, and was not written")
+        raise RegisterError(display_path, 1, message)
+    return text
 
 
 def _load_for_merge(text: str, display_path: str) -> CommentedMap:

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#&])")
 
 
 def escape_markdown(value: object) -> str:

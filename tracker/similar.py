@@ -16,6 +16,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from ruamel.yaml import YAML
 
+from tracker.limits import MAX_REGISTER_BYTES, read_bytes
 from tracker.markers import find_markers
 
 MIN_SCORE = 85.0
@@ -58,8 +59,9 @@ def known_claims(folder: Path) -> list[KnownClaim]:
     found: list[KnownClaim] = []
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8-sig"))
-        except Exception:  # a broken register is the audit's finding, not ours
+            # The size limit keeps a huge register from taking minutes here as well.
+            data = yaml.load(read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig"))
+        except Exception:  # a broken or oversized register is the audit's finding, not ours
             continue
         found.extend(cited_claims(data))
     return found

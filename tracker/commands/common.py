@@ -45,14 +45,14 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tracker.atomic import ConcurrentEditError
+        from tracker.atomic import ConcurrentEditError, WriteRefused
         from tracker.config import ProjectError
         from tracker.readers import ReaderError
         from tracker.register import RegisterError
 
         try:
             return command(*args, **kwargs)
-        except (ProjectError, ReaderError, RegisterError, ConcurrentEditError) as err:
+        except (ProjectError, ReaderError, RegisterError, ConcurrentEditError, WriteRefused) as err:
             raise UserError(str(err)) from err
 
     return wrapper

@@ -16,6 +16,15 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_PACKAGE_BYTES,
+    TooLarge,
+    file_size,
+    read_bytes,
+    size_text,
+)
+
 # footnote: the body of a footnote or endnote, whose label (`1`, `note`) Block.label holds.
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_row", "table_header", "footnote")
 
@@ -51,11 +60,15 @@ class DocumentText:
     notes: list[str] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _block_starts: list[int] = field(default_factory=list, repr=False)
+    _rendered: bool | None = field(default=None, repr=False)
 
     @property
     def rendered(self) -> bool:
         """True when text was rendered from another format and blocks carry source lines."""
-        return any(block.line is not None for block in self.blocks)
+        if self._rendered is None:
+            # Asked once per claim: scanning the blocks each time made extraction quadratic.
+            self._rendered = any(block.line is not None for block in self.blocks)
+        return self._rendered
 
     def line_of(self, offset: int) -> int:
         """Return the 1-based line of a character offset in the original file."""
@@ -155,10 +168,7 @@ def read_document(path: Path) -> DocumentText:
     if kind is None:
         known = ", ".join(sorted(SUFFIXES))
         raise ReaderError(f"{path}: unsupported document type {path.suffix!r} - use one of {known}")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ReaderError(f"{path}: cannot read the document ({err.strerror})") from err
+    data = read_within_limit(path, kind)
     module, _, name = READERS[kind].partition(":")
     reader = getattr(importlib.import_module(module), name)
     if kind in BINARY_FORMATS:
@@ -167,6 +177,21 @@ def read_document(path: Path) -> DocumentText:
     doc = reader(path, text)
     doc.notes.extend(notes)
     return doc
+
+
+def read_within_limit(path: Path, kind: str) -> bytes:
+    """Return a document's bytes; refuse one larger than its format may be, unread."""
+    # A Word package holds its images too; its text parts are bounded when it is opened.
+    limit = MAX_PACKAGE_BYTES if kind == "docx" else MAX_DOCUMENT_BYTES
+    try:
+        return read_bytes(path, limit)
+    except TooLarge as err:
+        raise ReaderError(
+            f"{path}: {file_size(path) or 'too large'}, more than the {size_text(limit)} "
+            "a document may be, and not read - split it into smaller pages"
+        ) from err
+    except OSError as err:
+        raise ReaderError(f"{path}: cannot read the document ({err.strerror})") from err
 
 
 # Formats whose reader takes the raw bytes and decodes them itself.

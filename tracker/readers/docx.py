@@ -23,6 +23,7 @@ from docx.opc.part import Part, XmlPart
 from docx.package import Package
 from lxml import etree
 
+from tracker.limits import MAX_DOCUMENT_BYTES, MAX_PACKAGE_BYTES, size_text
 from tracker.readers import Block, DocumentText, ReaderError
 from tracker.readers.superscripts import render as render_raised
 
@@ -61,6 +62,8 @@ BODY_TEXT_LEVEL = 9
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NOTE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 RESAVE = "open it in Word and save it as a Word document (.docx), then run again"
+# The parts whose XML holds the text; together they may be as large as a page may be.
+TEXT_PARTS = re.compile(r"word/(?:document\d*|footnotes|endnotes)\.xml", re.I)
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ def open_document(path: Path, data: bytes) -> XmlPart:
             "open it in Word and save it as a Word document (.docx) with no password, "
             "then run again"
         )
+    check_unpacked_size(path, data)
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
     except Exception as err:
@@ -187,8 +191,37 @@ def open_document(path: Path, data: bytes) -> XmlPart:
     return part
 
 
+def check_unpacked_size(path: Path, data: bytes) -> None:
+    """Refuse a package that unpacks to more than a document may hold (a ZIP bomb)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return  # opening it says what is wrong
+    # The sizes the ZIP directory declares bound what reading can return, so they suffice.
+    text = sum(m.file_size for m in members if TEXT_PARTS.fullmatch(m.filename))
+    total = sum(m.file_size for m in members)
+    if text > MAX_DOCUMENT_BYTES:
+        raise ReaderError(
+            f"{path}: its text unpacks to {size_text(text)}, more than the "
+            f"{size_text(MAX_DOCUMENT_BYTES)} a document may be, and was not read "
+            "- split it into smaller documents"
+        )
+    if total > MAX_PACKAGE_BYTES:
+        raise ReaderError(
+            f"{path}: it unpacks to {size_text(total)}, more than the "
+            f"{size_text(MAX_PACKAGE_BYTES)} a Word document may be, and was not read "
+            "- remove or compress its images, or split it"
+        )
+
+
 def open_failure(path: Path, err: Exception) -> ReaderError:
     """Describe why a package could not be opened."""
+    if isinstance(err, etree.LxmlError) and "Excessive depth" in str(err):
+        # lxml refuses XML nested deeper than 256 elements, which also bounds our own walk.
+        return ReaderError(
+            f"{path}: cannot read the Word document: its XML nests more than 256 levels deep "
+            "(tables within tables?) - flatten them, then run again"
+        )
     if isinstance(err, etree.LxmlError):
         what = f"broken XML inside the package ({err})"
     elif isinstance(err, KeyError):

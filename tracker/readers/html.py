@@ -12,12 +12,15 @@ number the page shows.
 from __future__ import annotations
 
 import codecs
+import inspect
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bs4 import (
     BeautifulSoup,
@@ -25,6 +28,7 @@ from bs4 import (
     ParserRejectedMarkup,
     XMLParsedAsHTMLWarning,
 )
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuilder
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from tracker.datafiles import load_data
@@ -181,13 +185,55 @@ def display_name(encoding: str) -> str:
     return re.sub(r"^cp(125\d)$", r"windows-\1", name)
 
 
+class _PendingEndTags:
+    """The void elements (<br>) whose redundant end tag (</br>) may still come, counted.
+
+    bs4 keeps them in a list that every end tag searches, which made a page of many <br>
+    and many end tags take time in the square of its length; it only appends, removes and
+    asks whether a tag is there, which a count does in constant time.
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def append(self, tag: str) -> None:
+        self.counts[tag] += 1
+
+    def remove(self, tag: str) -> None:
+        self.counts[tag] -= 1
+
+    def __contains__(self, tag: object) -> bool:
+        return isinstance(tag, str) and self.counts[tag] > 0
+
+
+class _Parser(BeautifulSoupHTMLParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.already_closed_empty_element = _PendingEndTags()  # type: ignore[assignment]
+
+
+class _Builder(HTMLParserTreeBuilder):
+    """bs4's html.parser builder with the end-tag bookkeeping above."""
+
+    def feed(self, markup: Any, _parser_class: type[BeautifulSoupHTMLParser] = _Parser) -> None:
+        super().feed(markup, _Parser)
+
+
+# bs4 4.13 and later let a builder choose its parser class; before, the stock one is used.
+_BUILDER: Any = (
+    _Builder
+    if "_parser_class" in inspect.signature(HTMLParserTreeBuilder.feed).parameters
+    else "html.parser"
+)
+
+
 def parse(path: Path, text: str) -> BeautifulSoup:
     """Parse leniently; html.parser keeps going through broken markup and records lines."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         try:
-            return BeautifulSoup(text, "html.parser")
+            return BeautifulSoup(text, builder=_BUILDER)
         except ParserRejectedMarkup as err:
             raise ReaderError(
                 f"{path}: the HTML parser gave up ({err}) - open the page in a browser "

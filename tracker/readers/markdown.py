@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from tracker.readers import Block, DocumentText, line_starts
+from tracker.readers import Block, DocumentText, ReaderError, line_starts
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
@@ -22,17 +22,47 @@ LINE_PREFIX = re.compile(
 )
 TABLE_EDGE = re.compile(r"^[ \t]*\|?[ \t]*|[ \t]*\|?[ \t]*$")
 
-PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+# How deep quotes and lists may nest (CommonMark's own limit). markdown-it silently drops
+# whatever lies deeper, and the rest of the enclosing list with it, so a deeper page is refused.
+MAX_NESTING = 20
+PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(footnote_plugin)
+# The tokens whose content markdown-it parses one level further down.
+CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
 
 
 def read_markdown(path: Path, text: str) -> DocumentText:
     """Split Markdown into blocks located in the original text."""
     body, title = blank_front_matter(text)
-    starts = [*line_starts(text), len(text)]
-    blocks = [b for b in walk(PARSER.parse(body), text, starts) if b.end > b.start]
+    starts = [*markdown_line_starts(text), len(text)]
+    tokens = PARSER.parse(body)
+    check_nesting(path, tokens)
+    blocks = [b for b in walk(tokens, text, starts) if b.end > b.start]
     if not title:
         title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), "")
     return DocumentText(path=path, text=text, blocks=blocks, title=title)
+
+
+# Where markdown-it breaks lines: a lone CR (classic Mac) ends a line too.
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def markdown_line_starts(text: str) -> list[int]:
+    """Return the offset of each line as markdown-it counts lines, so its line numbers index it."""
+    if "\r" not in text:
+        return line_starts(text)
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def check_nesting(path: Path, tokens: list[Token]) -> None:
+    """Refuse a page whose quotes or lists nest so deep that markdown-it left text out."""
+    for token in tokens:
+        if token.type in CONTAINERS and token.level + 1 >= MAX_NESTING:
+            line = token.map[0] + 1 if token.map else 1
+            raise ReaderError(
+                f"{path}: line {line}: quotes or lists nested too deep for the Markdown reader "
+                f"({MAX_NESTING} levels, a list taking two), whose text would be lost "
+                "- flatten them"
+            )
 
 
 def blank_front_matter(text: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.markers import TRAILING_MARKERS
+from tracker.markers import strip_trailing_markers
 from tracker.readers import Block, DocumentText
 
 BULLET = re.compile(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
@@ -44,7 +44,8 @@ class Line:
 
 def ends_sentence(text: str) -> bool:
     """Tell whether text ends like a sentence, ignoring trailing citation markers."""
-    return bool(TERMINAL.search(TRAILING_MARKERS.sub("", text)))
+    # Not TRAILING_MARKERS.sub: it takes time in the square of a long run of markers.
+    return bool(TERMINAL.search(strip_trailing_markers(text)))
 
 
 def read_plain(path: Path, text: str) -> DocumentText:

@@ -1,0 +1,65 @@
+"""The size limits the loaders apply, so that no input file can take minutes or gigabytes.
+
+Each limit sits well above what real files need (docs/robustness.md gives the figures measured
+on two cores): a project's pages are tens of kilobytes, its registers a few hundred, and the
+ACL Anthology's 45,000 BibTeX entries make a 20 MB file. A file over its limit is reported as
+a problem of that file, with its size, and never read past the limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+# A page: plain text, Markdown or HTML as saved, or the XML of a Word document's text parts.
+# Extraction runs at about 5 s per MB of dense prose.
+MAX_DOCUMENT_BYTES = 10 * MIB
+# All the parts of a Word package unpacked, images included (a ZIP bomb stops here).
+MAX_PACKAGE_BYTES = 256 * MIB
+# A claims register: about 16,000 claims as the tracker writes them. The YAML reader takes
+# about 12 s per MB, and four times that for a register written in flow style.
+MAX_REGISTER_BYTES = 4 * MIB
+# The bibliography: the 20 MB ACL Anthology file loads in about 11 s.
+MAX_BIBLIOGRAPHY_BYTES = 32 * MIB
+# pyproject.toml or tracker.toml.
+MAX_SETTINGS_BYTES = 1 * MIB
+# How deep YAML collections may nest in a register; the tracker writes six levels at most.
+MAX_YAML_DEPTH = 50
+
+
+class TooLarge(Exception):
+    """A file larger than the limit for its kind; it was not read past the limit."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        super().__init__(f"{path}: more than {size_text(limit)}")
+        self.path = path
+        self.limit = limit
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """Return a file's bytes, or raise TooLarge without reading more than limit + 1 of them.
+
+    Reading, not the size the file system reports, decides: a device or a growing file
+    reports a size that may be wrong.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(path, limit)
+    return data
+
+
+def size_text(size: int) -> str:
+    """Return a byte count the way the messages say it: "10 MB", "1.5 MB", "512 KB"."""
+    if size >= MIB:
+        return f"{size / MIB:.1f}".removesuffix(".0") + " MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def file_size(path: Path) -> str:
+    """Return a file's size for a message, or "" when it cannot be had."""
+    try:
+        return size_text(path.stat().st_size)
+    except OSError:
+        return ""
