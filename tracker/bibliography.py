@@ -1,7 +1,8 @@
 """Load a BibTeX file into Sources, turning every fault found in it into a Problem.
 
-bibtexparser v2 does the parsing with its default middlewares only (string references
-resolved, outer delimiters removed); field values keep their LaTeX as written. On top of
+bibtexparser v2 splits the file; this module then does what its default middlewares would
+(string references resolved, outer delimiters removed) in its own single pass; field values
+keep their LaTeX as written. On top of
 what bibtexparser reports (broken blocks, repeated keys) this module looks for the
 faults it lets through silently: entries lacking the fields their type needs, and a
 missing comma that merges two fields into one value.
@@ -125,7 +126,7 @@ _DEFAULT_ADVICE = "check {span} for an unbalanced brace, a missing comma or '='"
 # Zero bytes mark a binary file, except in UTF-16 text, which has a byte-order mark.
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
-_REMOVE_ENCLOSING = RemoveEnclosingMiddleware(allow_inplace_modification=True)
+_STRIP_ENCLOSING = RemoveEnclosingMiddleware._strip_enclosing
 
 # bibtexparser logs each broken block as a warning with 0-based lines; we report it as a
 # problem instead. Without this handler, Python would print its warnings to stderr
@@ -224,7 +225,9 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 def parse_bibliography(text: str, display_path: str) -> Bibliography:
     """Parse BibTeX text into a Bibliography; content faults become problems, never errors."""
     try:
-        library = bibtexparser.parse_string(text)
+        # No middlewares: _Loader does their work (string references, outer delimiters) in
+        # its own pass over the fields, which is cheaper than two more passes.
+        library = bibtexparser.parse_string(text, parse_stack=[])
     except Exception as error:  # a bibtexparser bug must not stop the audit
         message = (
             f"bibtexparser failed on this file ({type(error).__name__}: {error}) "
@@ -245,6 +248,8 @@ class _Loader:
         self.library = library
         self.merged: dict[str, set[str]] = {}
         self.incomplete: list[Source] = []
+        # BibTeX's @string names are case-insensitive; a later definition wins.
+        self.strings = {key.lower(): s.value for key, s in library.strings_dict.items()}
 
     def load(self) -> None:
         for block in self.library.blocks:
@@ -269,6 +274,7 @@ class _Loader:
         if previous is not None:
             self.problem("duplicate-key", line, _duplicate_message(key, previous.line), key)
             return
+        _resolve_values(entry, self.strings)
         source = self.bib.sources[key] = _source(entry, line)
         # Cheap screens first: this runs for every entry of files with tens of thousands.
         if "=" in "".join(source.fields.values()):
@@ -319,8 +325,7 @@ class _Loader:
         )
         # Reported as a suspicious field: the entry loads, but one of its values is dropped.
         self.problem("suspicious-field", _line(block), message, entry.key)
-        # The middlewares skip failed blocks, so this entry still has its raw values.
-        self.add_entry(_finish_raw_entry(entry, self.library))
+        self.add_entry(entry)
 
     def check_required_fields(self, source: Source) -> None:
         missing, parent = _missing_fields(source, source.fields), None
@@ -454,11 +459,15 @@ def _unparsable_message(block: ParsingFailedBlock) -> tuple[str | None, str]:
     )
 
 
-def _finish_raw_entry(entry: Entry, library: Library) -> Entry:
-    """Apply by hand what the default middlewares do, for an entry they skipped."""
-    _REMOVE_ENCLOSING.transform_entry(entry, library)
-    strings = {key.lower(): string.value for key, string in library.strings_dict.items()}
+def _resolve_values(entry: Entry, strings: dict[str, str]) -> None:
+    """Do what bibtexparser's default middlewares do, in one pass: replace a bare @string
+    name by its value, then take off the outer braces or quotes."""
     for f in entry.fields:
-        if f.enclosing == "no-enclosing" and f.value.lower() in strings:
-            f.value = strings[f.value.lower()]
-    return entry
+        raw = f.value
+        if not (raw[:1] == raw[-1:] == '"' or (raw[:1] == "{" and raw[-1:] == "}")):
+            raw = strings.get(raw.lower(), raw)
+        value, enclosing = _STRIP_ENCLOSING(raw)
+        f.value = value
+        if enclosing == "no-enclosing" and not value.isdigit():
+            # Marks a value that merged fields can hide in (see _merged_fields).
+            f.enclosing = "no-enclosing"
