@@ -25,6 +25,7 @@ import tracker.atomic as atomic
 import tracker.matrix as matrix
 import tracker.review as review_module
 from tests.conftest import write_project
+from tests.processes import wait_for
 from tracker.atomic import ConcurrentEditError, locked, update_file, write_atomic
 from tracker.commands.import_matrix import import_matrix as import_command
 from tracker.commands.review import review as review_command
@@ -95,18 +96,6 @@ def fork_reviewer(work: Callable[[], object], go: int, times: Path) -> int:
         traceback.print_exc()
     finally:
         os._exit(code)
-
-
-def wait_for(pid: int, timeout: float = 60) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.005)
-    os.kill(pid, 9)
-    os.waitpid(pid, 0)
-    pytest.fail(f"reviewer process {pid} did not finish in {timeout} s")
 
 
 def race(project: Project, rounds: int, tmp_path: Path) -> tuple[list[set[str]], int]:

@@ -33,13 +33,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import write_project
+from tests.processes import wait_for
 from tracker.atomic import ConcurrentEditError, locked, update_file, write_atomic
 from tracker.config import load_config
 from tracker.extract import extract
 from tracker.matrix import build_matrix, import_matrix, read_matrix, to_csv
 from tracker.model import Register, Review, Source
-from tracker.project import Project, load_project, open_bibliography
-from tracker.register import load_register, load_registers, render_new_register
+from tracker.project import Project, load_project, load_registers, open_bibliography
+from tracker.register import load_register, render_new_register
 from tracker.review import Verdict, record_review
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -170,23 +171,11 @@ def kill_during_writes(op: Callable[[], object], register: Path, kills: int) -> 
     pid = os.fork()
     if pid == 0:
         _drive(op, register, kills, report)  # never returns
-    assert _wait(pid, timeout=120) == 0, "the forked command failed (its traceback is above)"
+    assert wait_for(pid, timeout=120) == 0, "the forked command failed (its traceback is above)"
     assert report.exists(), "the command wrote no register, so no write was killed"
     data = json.loads(report.read_text(encoding="utf-8"))
     data["new"], data["outcomes"] = bytes.fromhex(data["new"]), Counter(data["outcomes"])
     return Kills(**data)
-
-
-def _wait(pid: int, timeout: float) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.01)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    pytest.fail(f"process {pid} did not finish in {timeout} s")
 
 
 def _drive(op: Callable[[], object], register: Path, kills: int, report: Path) -> None:

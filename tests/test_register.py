@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from tracker.atomic import write_atomic
 from tracker.model import KINDS, Citation, Claim, DocumentInfo, Review, Span
+from tracker.project import load_registers
 from tracker.register import (
     VERDICTS,
     RegisterError,
     claim_to_dict,
     load_register,
-    load_registers,
     merge_register,
     parse_register,
     render_new_register,

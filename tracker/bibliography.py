@@ -13,8 +13,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
@@ -30,7 +29,7 @@ from bibtexparser.model import (
 )
 
 from tracker.limits import MAX_BIBLIOGRAPHY_BYTES, TooLarge, file_size, read_bytes, size_text
-from tracker.model import Problem, Source
+from tracker.model import Bibliography, Problem, Source
 
 # The fields each entry type needs, as BibTeX's standard styles define them;
 # "a|b" means either will do. A type not listed needs a title only.
@@ -132,38 +131,6 @@ _STRIP_ENCLOSING = RemoveEnclosingMiddleware._strip_enclosing
 # problem instead. Without this handler, Python would print its warnings to stderr
 # whenever the application has not configured logging.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-
-
-@dataclass
-class Bibliography:
-    """The sources of one BibTeX file, and the problems found while loading it."""
-
-    path: str
-    sources: dict[str, Source] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    _by_doi: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-    _by_pmid: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-
-    def by_doi(self) -> dict[str, str]:
-        """Map each normalized DOI to the key of the first source that has it."""
-        if self._by_doi is None:
-            self._by_doi = _index(self.sources.values(), lambda s: s.doi)
-        return self._by_doi
-
-    def by_pmid(self) -> dict[str, str]:
-        """Map each PMID to the key of the first source that has it."""
-        if self._by_pmid is None:
-            self._by_pmid = _index(self.sources.values(), lambda s: s.pmid)
-        return self._by_pmid
-
-
-def _index(sources: Iterable[Source], identifier: Callable[[Source], str | None]) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for source in sources:
-        value = identifier(source)
-        if value:
-            index.setdefault(value, source.key)
-    return index
 
 
 def load_bibliography(path: Path, display_path: str | None = None) -> Bibliography:

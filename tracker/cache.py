@@ -88,7 +88,7 @@ class Cache:
             "SELECT payload FROM entries WHERE kind = ? AND name = ? AND digest = ?",
             (kind, name, wanted),
         )
-        return _decode_json(row[0][0]) if row else None
+        return decode_payload(row[0][0]) if row else None
 
     def get_all(self, kind: str) -> dict[str, tuple[str, Any]]:
         """Return every entry of a kind as name -> (digest, still-encoded payload)."""
@@ -193,16 +193,12 @@ def _encode_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _decode_json(payload: bytes) -> Any | None:
+def decode_payload(payload: bytes) -> Any | None:
+    """Decode a stored payload, such as Cache.get_all returns (None if it is damaged)."""
     try:
         return json.loads(payload)
     except (ValueError, TypeError):
         return None
-
-
-def decode_payload(payload: bytes) -> Any | None:
-    """Decode a payload returned by Cache.get_all (None if it is damaged)."""
-    return _decode_json(payload)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,10 +13,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +156,8 @@ def _work(
         alongside()
         yield from (check_one(path) for path in watch(paths))
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for runs worth the workers
+
     # Built before the workers start, so that forked workers share them instead of each
     # building its own.
     _ = context.resolver, context.matcher
@@ -173,6 +173,8 @@ def _work(
 
 
 def _start_method() -> Any:
+    from multiprocessing import get_context
+
     # fork shares the loaded bibliography with the workers at no cost; where it is missing
     # or unsafe (Windows, macOS), workers receive the context by pickling instead.
     return get_context("fork" if sys.platform == "linux" else "spawn")

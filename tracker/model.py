@@ -5,6 +5,7 @@ Every stage reads and returns these plain dataclasses; nothing here does I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -20,6 +21,9 @@ KINDS = (
     "regulatory",
     "background",
 )
+
+# What a reviewer may conclude of a claim and its source (docs/evidence.md).
+VERDICTS = ("supported", "partial", "unsupported", "contradicted", "needs-review")
 
 
 class Severity(StrEnum):
@@ -209,6 +213,40 @@ class Source:
     def unverifiable(self) -> bool:
         """True for a placeholder entry that records a citation no search could trace."""
         return (self.get("verification") or "").strip().lower() == "unverifiable"
+
+
+@dataclass
+class Bibliography:
+    """The sources of one BibTeX file, and the problems found while loading it."""
+
+    path: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _by_doi: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_pmid: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def by_doi(self) -> dict[str, str]:
+        """Map each normalized DOI to the key of the first source that has it."""
+        if self._by_doi is None:
+            self._by_doi = _first_with(self.sources.values(), lambda s: s.doi)
+        return self._by_doi
+
+    def by_pmid(self) -> dict[str, str]:
+        """Map each PMID to the key of the first source that has it."""
+        if self._by_pmid is None:
+            self._by_pmid = _first_with(self.sources.values(), lambda s: s.pmid)
+        return self._by_pmid
+
+
+def _first_with(
+    sources: Iterable[Source], identifier: Callable[[Source], str | None]
+) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for source in sources:
+        value = identifier(source)
+        if value:
+            index.setdefault(value, source.key)
+    return index
 
 
 def normalize_doi(doi: str) -> str:

@@ -12,7 +12,6 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from tracker.model import Citation, Finding, Severity, Source
-from tracker.stubs import bibtex_stub
 
 if TYPE_CHECKING:  # extraction pulls in the readers and lexicons, which findings do not need
     from tracker.extract import Extraction, ResolvedReference
@@ -117,7 +116,7 @@ def reference_json(item: ResolvedReference) -> dict[str, Any]:
         "score": resolution.score,
         "publisher_as_journal": resolution.publisher_as_journal,
         "candidates": [{"key": k, "score": s} for k, s in resolution.candidates],
-        "stub": bibtex_stub(item.entry.parsed, item.entry.text) if resolution.key is None else None,
+        "stub": stub_of(item) if resolution.key is None else None,
     }
 
 
@@ -149,7 +148,7 @@ def reference_lines(path: str, item: ResolvedReference) -> list[str]:
     name = f"footnote {item.label}" if item.label else f"reference {item.entry.number}"
     lines = [f"{path}:{item.entry.line}:1: {name}: {describe_reference(item)}"]
     if item.resolution.key is None:
-        stub = bibtex_stub(item.entry.parsed, item.entry.text)
+        stub = stub_of(item)
         lines.append("    a stub to check and paste into the bibliography:")
         lines.extend(f"    {line}" for line in stub.splitlines())
     return lines
@@ -173,3 +172,10 @@ def describe_reference(item: ResolvedReference) -> str:
     if resolution.publisher_as_journal:
         how += "; the reference names the publisher where the journal belongs"
     return f"{text} -> {resolution.key} ({how})"
+
+
+def stub_of(item: ResolvedReference) -> str:
+    """Return a BibTeX stub made from an unresolved reference's own fields."""
+    from tracker.stubs import bibtex_stub  # reference parsing: only needed for extractions
+
+    return bibtex_stub(item.entry.parsed, item.entry.text)

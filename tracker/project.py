@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from tracker.bibliography import Bibliography
-from tracker.cache import Cache, decoder, digest, encode, file_digest, stamp
+from tracker.cache import Cache, decode_payload, decoder, digest, encode, file_digest, stamp
 from tracker.config import Config, ProjectError, find_root, load_config
-from tracker.model import Claim, Register
+from tracker.model import Bibliography, Claim, Register
 from tracker.readers import line_starts
 
 # Sees the register files as they load: the CLI passes a progress bar, the library nothing.
@@ -137,13 +136,19 @@ def register_paths(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def load_registers(folder: Path, root: Path, watch: Watch = iter) -> list[Register]:
+    """Load every *.yaml and *.yml register in a folder, sorted by file name.
+
+    `watch` sees the files as they are loaded (the CLI passes a progress bar).
+    """
+    return load_registers_cached(folder, root, watch)[0]
+
+
 def load_registers_cached(
     folder: Path, root: Path, watch: Watch = iter, cache: Cache | None = None
 ) -> tuple[list[Register], list[str]]:
-    """Load every register in folder, from the cache where its bytes are unchanged.
-
-    Returns the registers and the digest of each one's bytes.
-    """
+    """Like load_registers, from the cache where a register's bytes are unchanged; returns
+    the registers and the digest of each one's bytes."""
     cache = cache or Cache(None)
     stored = cache.get_all("register")
     registers: list[Register] = []
@@ -183,8 +188,6 @@ def project_digest(
 
 
 def _cached_register(hit: tuple[str, bytes] | None, wanted: str) -> Register | None:
-    from tracker.cache import decode_payload
-
     if hit is None or hit[0] != wanted:
         return None
     data = decode_payload(hit[1])

@@ -11,9 +11,8 @@ import contextlib
 import dataclasses
 import datetime
 import io
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,6 +37,7 @@ from tracker.limits import (
 )
 from tracker.model import (
     KINDS,
+    VERDICTS,
     Citation,
     Claim,
     DocumentInfo,
@@ -49,7 +49,6 @@ from tracker.model import (
     Suppression,
 )
 
-VERDICTS = ("supported", "partial", "unsupported", "contradicted", "needs-review")
 # dismissed: a reviewer decided the unit is no claim (a `note` says why); extraction keeps it so.
 STATUSES = ("active", "vanished", "dismissed")
 PROBLEM_KIND = "malformed-register"
@@ -312,26 +311,6 @@ def _duplicate_key_message(error: DuplicateKeyError) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-def load_registers(
-    directory: Path, root: Path, watch: Callable[[list[Path]], Iterable[Path]] = iter
-) -> list[Register]:
-    """Load every *.yaml and *.yml register in a directory, sorted by file name.
-
-    `watch` sees the files as they are loaded (the CLI passes a progress bar).
-    """
-    if not directory.is_dir():
-        return []
-    paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [load_register(p, _display_path(p, root)) for p in watch(paths)]
-
-
-def _display_path(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, root)).as_posix()
 
 
 def load_register(path: Path, display_path: str) -> Register:

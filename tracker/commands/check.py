@@ -134,21 +134,23 @@ def render_findings(
     fmt: str, findings: list[Any], summary: dict[str, int], project_dir: Path | None
 ) -> str:
     """Return the findings in the format --format names."""
-    from tracker import integrations, outputs
-    from tracker.config import find_root
+    from tracker import outputs
 
     if fmt == "json":
         return outputs.findings_json(findings, summary)
-    if fmt in ("sarif", "junit"):
-        from tracker.checks import CHECKS, DOCUMENT_CHECKS
+    if fmt == "text":
+        return outputs.findings_text(findings)
+    from tracker import integrations  # XML and SARIF writers: only for these formats
 
-        if fmt == "junit":
-            return integrations.findings_junit(findings, CHECKS + DOCUMENT_CHECKS)
-        root = find_root(project_dir or Path.cwd())
-        return integrations.findings_sarif(findings, CHECKS + DOCUMENT_CHECKS, root)
     if fmt == "github":
         return integrations.findings_github(findings)
-    return outputs.findings_text(findings)
+    from tracker.checks import CHECKS, DOCUMENT_CHECKS
+    from tracker.config import find_root
+
+    if fmt == "junit":
+        return integrations.findings_junit(findings, CHECKS + DOCUMENT_CHECKS)
+    root = find_root(project_dir or Path.cwd())
+    return integrations.findings_sarif(findings, CHECKS + DOCUMENT_CHECKS, root)
 
 
 def check_project(

@@ -48,12 +48,18 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         from tracker.atomic import ConcurrentEditError, WriteRefused
         from tracker.config import ProjectError
         from tracker.readers import ReaderError
-        from tracker.register import RegisterError
 
         try:
             return command(*args, **kwargs)
-        except (ProjectError, ReaderError, RegisterError, ConcurrentEditError, WriteRefused) as err:
+        except (ProjectError, ReaderError, ConcurrentEditError, WriteRefused) as err:
             raise UserError(str(err)) from err
+        except Exception as err:
+            # Only a command that edits registers can raise RegisterError, and it has imported
+            # tracker.register by then; the writers' check never pays for that import.
+            register = sys.modules.get("tracker.register")
+            if register is not None and isinstance(err, register.RegisterError):
+                raise UserError(str(err)) from err
+            raise
 
     return wrapper
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tracker.commands.common import UserError, project_option, today, user_errors
-from tracker.register import VERDICTS
+from tracker.model import VERDICTS
 
 
 @click.command()
