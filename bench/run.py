@@ -101,15 +101,15 @@ def main() -> None:
 # Measuring
 
 
-def median_seconds(run: Callable[[], Any], repeat: int) -> float:
-    """Return the median wall time of repeat runs of a function in this process."""
+def timed(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Return the median wall time of repeat runs of a function, and what it returned."""
     times = []
     for _ in range(repeat):
         gc.collect()
         started = time.perf_counter()
-        run()
+        result = run()
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def paired_medians(
@@ -203,10 +203,10 @@ def bibliography(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
     started = time.perf_counter()
     entries = len(bibliography_and_digest(config, cache)[0].sources)
     first = time.perf_counter() - started
-    warm = median_seconds(lambda: bibliography_and_digest(config, cache), repeat)
+    warm, _ = timed(lambda: bibliography_and_digest(config, cache), repeat)
     cache.close()
     head = re.compile(rb"@\w+\s*\{\s*[^,\s]+\s*,")
-    floor = median_seconds(lambda: len(head.findall(path.read_bytes())), repeat)
+    floor, _ = timed(lambda: len(head.findall(path.read_bytes())), repeat)
     yield Line(
         "bibliography.cold",
         cold,
@@ -388,10 +388,8 @@ def matching(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
             queries, matcher.choices, scorer=fuzz.token_set_ratio, dtype=numpy.float32, workers=2
         )
 
-    runs = max(1, repeat // 2)
-    took = median_seconds(ours, runs)
-    all_pairs = median_seconds(peer, 1 if not quick else runs)
-    found, matrix = ours(), peer()
+    took, found = timed(ours, max(1, repeat // 2))
+    all_pairs, matrix = timed(peer, 1 if not quick else max(1, repeat // 2))
     agree = 0
     for row, query, match in zip(matrix, queries, found, strict=True):
         best = None
