@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.datafiles import load_data
-from tracker.markers import TRAILING_MARKERS
+from tracker.markers import strip_trailing_markers
 from tracker.model import KINDS
 
 SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
@@ -64,7 +64,7 @@ def classify(text: str, kind: str, in_references: bool = False) -> Decision:
         return Decision(False, reasons=("entry of the reference list",))
     if kind in ("heading", "table_header"):
         return Decision(False, reasons=("heading",))
-    body = TRAILING_MARKERS.sub("", text).strip()
+    body = strip_trailing_markers(text).strip()
     if kind == "table_row":
         return table_row(body)
     refusal = not_a_statement(body)
