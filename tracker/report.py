@@ -84,7 +84,7 @@ def build_view(
     ]
     return {
         "title": "Evidence report",
-        "project": project.root.name,
+        "project": project_name(project.root),
         "generated": generated,
         "summary": summary_view(project, documents, findings)
         | {"evidence_levels": levels_view(evidence)},
@@ -425,3 +425,16 @@ def doc_node(document: View, y: float) -> View:
 def shorten(text: str) -> str:
     """Cut a label to fit a node of the graph; the full text goes in the node's tooltip."""
     return text if len(text) <= GRAPH_TEXT else text[: GRAPH_TEXT - 1].rstrip() + "…"
+
+
+def project_name(root: Path) -> str:
+    """Name the project by its pyproject.toml [project] name, else by its folder, so that
+    the report does not change with the folder a checkout happens to be in."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return root.name
+    name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
+    return name if isinstance(name, str) and name else root.name
