@@ -14,6 +14,8 @@ the medians, their ratio and the verdict:
 - incremental: `tracker check` again after one page of the largest project changed, against
   the cold run, with the findings compared to those of a run without the cache.
 - latency: `tracker check` on a seed page, whole process, against proselint on it.
+- readers: the HTML reader on a 200 KB page and the Word reader on a 50-page document
+  (bench/documents.py), and the duplicate-work check on the 45,006-entry ACL file.
 - matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
   1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
   agree.
@@ -347,6 +349,57 @@ def latency(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Readers and the largest bibliography check
+
+
+def readers(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    import networkx as nx
+    from documents import big_html_page, long_docx
+
+    from tracker.bibliography import load_bibliography
+    from tracker.checks.base import Audit
+    from tracker.checks.sources import duplicate_work
+    from tracker.config import load_config
+    from tracker.project import Project
+    from tracker.readers.docx import read_docx
+    from tracker.readers.html import read_html
+
+    page = big_html_page(200_000)
+    took, doc = timed(lambda: read_html(Path("big.html"), page), max(repeat, 5))
+    yield Line(
+        "readers.html-200kb",
+        took,
+        None,
+        "<= 0.20 s",
+        took <= 0.2,
+        f"{len(page):,} bytes, {len(doc.blocks)} blocks",
+    )
+    document = long_docx(600)
+    took, doc = timed(lambda: read_docx(Path("long.docx"), document), max(repeat, 5))
+    yield Line(
+        "readers.docx-50-pages",
+        took,
+        None,
+        "<= 1.00 s",
+        took <= 1.0,
+        f"{len(document):,} bytes, {len(doc.blocks)} blocks",
+    )
+    path = work / "acl.bib"
+    if not path.exists():
+        path.write_bytes(gzip.decompress(ACL.read_bytes()))
+    audit = Audit(Project(load_config(REPO), load_bibliography(path, "acl.bib"), []), nx.DiGraph())
+    took, fired = timed(lambda: list(duplicate_work.check(audit)), repeat)
+    yield Line(
+        "checks.duplicate-work-45k",
+        took,
+        None,
+        "",
+        None,
+        f"{len(audit.project.bibliography.sources):,} entries, {len(fired)} findings",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Library matching
 
 
@@ -429,6 +482,7 @@ BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "matching": matching,
     "audit": audit,
     "incremental": incremental,
+    "readers": readers,
 }
 
 

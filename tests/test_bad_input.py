@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,9 +201,7 @@ def test_the_loader_reports_where_and_what(
 ) -> None:
     path = tmp_path / Path(case.target).name
     place(source_of(case, huge), path)
-    started = time.perf_counter()
     line, message = loader_message(case, path, tmp_path)
-    assert time.perf_counter() - started < 5
     assert case.says in message
     if case.place in ("bibliography", "register"):
         assert line == case.line

@@ -5,8 +5,6 @@ duplicate_work on a 45,000-entry bibliography."""
 from __future__ import annotations
 
 import datetime
-import gzip
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -34,7 +32,6 @@ MODULES: dict[str, ModuleType] = {
         duplicate_work,
     )
 }
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
 
 def findings(tmp_path: Path, check_id: str, files: Files) -> list:
@@ -283,28 +280,3 @@ def test_bundled_publisher_as_journal_fires_for_label_6_only(bundled: Audit) -> 
 def test_bundled_project_runs(bundled: Audit, module: ModuleType) -> None:
     for finding in module.check(bundled):
         assert finding.line >= 1 and " - " in finding.message
-
-
-def test_duplicate_work_on_45000_entries(capsys: pytest.CaptureFixture[str]) -> None:
-    path = BENCH / "acl-anthology-1965-2019.bib.gz"
-    if not path.is_file():
-        pytest.skip(
-            f"{path} is absent: the shared benchmark bibliographies are not beside this repository"
-        )
-    import networkx as nx
-
-    from tracker.bibliography import parse_bibliography
-    from tracker.config import load_config
-    from tracker.project import Project
-
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        bibliography = parse_bibliography(handle.read(), "acl.bib")
-    audit = Audit(Project(load_config(REPO), bibliography, []), nx.DiGraph())
-    started = time.perf_counter()
-    fired = list(duplicate_work.check(audit))
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(
-            f"\nduplicate_work: {len(bibliography.sources)} entries, {len(fired)} findings, {elapsed:.2f} s"
-        )
-    assert len(bibliography.sources) > 40_000

@@ -24,11 +24,14 @@ DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 PMID = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", re.I)
 YEAR_IN_PARENS = re.compile(r"\((\d{4})[a-z]?\)")
 YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
-VENUE_DASH = re.compile(r"\s+[–—-]\s+")
-VOLUME_OR_YEAR = re.compile(r"\s*[,;:(]\s*\d|\s+\d")
+# A match never starts inside a run of spaces: tried at every space of a long run, these two
+# took time in the square of the run's length.
+VENUE_DASH = re.compile(r"(?<!\s)\s+[–—-]\s+")
+VOLUME_OR_YEAR = re.compile(r"(?<!\s)(?:\s*[,;:(]\s*\d|\s+\d)")
 PERIOD_SPLIT = re.compile(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
 NAME_LIKE = re.compile(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
-APA_AUTHORS = re.compile(r"^(?P<authors>[^()]+?)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
+# The authors end on a character that is not a space, for the same reason.
+APA_AUTHORS = re.compile(r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
 VANCOUVER_AUTHORS = re.compile(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
 
 

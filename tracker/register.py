@@ -230,10 +230,58 @@ def _read_yaml(text: str) -> tuple[Any, tuple[int, int, str] | None]:
         return None, (line, col, _error_message(error))
 
 
+# Text the two parsers are known to read differently goes to ruamel's: a "!" where a tag could
+# start (libyaml's nodes do not tell a tag written out from one resolved, and ruamel keeps
+# written tags), tabs, which libyaml takes in more places, and the line breaks of YAML 1.1
+# that YAML 1.2 reads as text.
+_LIBYAML_DIFFERS = re.compile(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]", re.M)
+
+
+def _read_with_libyaml(text: str) -> Any:
+    """Load YAML that needs none of the checks of `_Composer`, or raise.
+
+    The nodes come from libyaml; a node met twice is an alias, which this raises on rather
+    than resolve, as it does on foreign tags and deep nesting, so that ruamel's parser reports
+    them. The round-trip constructor then builds the same values, lines and columns as ruamel.
+    """
+    assert _FastComposer is not None
+    root = _FastComposer(text).get_single_node()
+    if root is None:
+        return None
+    seen: set[int] = set()
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if id(node) in seen or node.tag not in CORE_TAGS or depth > MAX_YAML_DEPTH:
+            raise ValueError("read by ruamel's parser, which says what is wrong")
+        seen.add(id(node))
+        if isinstance(node.value, list):
+            for item in node.value:
+                for child in item if isinstance(item, tuple) else (item,):
+                    pending.append((child, depth + 1))
+    return _yaml().constructor.construct_document(root)
+
+
 def _too_large_message(size: str, outcome: str = "is {size}, {more}, and was not read") -> str:
     more = f"more than the {size_text(MAX_REGISTER_BYTES)} a register may be"
     said = outcome.format(size=size or "too large", more=more)
     return f"the register {said} - split its document into smaller pages"
+
+
+try:
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class _FastComposer(CParser, VersionedResolver):  # type: ignore[misc]
+        """libyaml's composer with the round-trip loader's resolver (YAML 1.2 types)."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            self._parser = self._composer = self
+            VersionedResolver.__init__(self, loadumper=self)
+
+except ImportError:  # ruamel.yaml.clib is optional: without it, every register goes the slow way
+    _FastComposer = None  # type: ignore[assignment, misc]
 
 
 def _yaml() -> YAML:
@@ -352,7 +400,21 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def parse_register(text: str, display_path: str) -> Register:
-    """Parse register text; content problems become `Problem` records, never exceptions."""
+    """Parse register text; content problems become `Problem` records, never exceptions.
+
+    libyaml's parser is tried first, as it is four times faster than ruamel's; a register it
+    reads without a problem is taken. Any other is read again by ruamel's parser, whose
+    messages and positions are the ones the tracker reports.
+    """
+    if _FastComposer is not None and not _LIBYAML_DIFFERS.search(text) and _deep_flow(text) is None:
+        try:
+            data = _read_with_libyaml(text)
+        except Exception:  # libyaml refuses what ruamel will explain
+            data = None
+        if isinstance(data, CommentedMap):
+            register = _register_of(data, _Reader(display_path))
+            if not register.problems:
+                return register
     reader = _Reader(display_path)
     data, error = _read_yaml(text)
     if error is not None:
@@ -362,6 +424,10 @@ def parse_register(text: str, display_path: str) -> Register:
     if not isinstance(data, CommentedMap):
         reader.report((0, 0), _top_level_message(data))
         return reader.register(DocumentInfo("", ""), [])
+    return _register_of(data, reader)
+
+
+def _register_of(data: CommentedMap, reader: _Reader) -> Register:
     document, claims = reader.document(data), reader.claims(data)
     reader.source_suppressions(data)
     return reader.register(document, claims)
