@@ -261,6 +261,8 @@ def _make_decoder(kind: Any) -> Callable[[Any], Any]:
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
         inner = _decoder(options[0]) if len(options) == 1 else _identity
+        if inner is _identity:
+            return _identity
         return lambda value: None if value is None else inner(value)
     if origin is list:
         item = _decoder(args[0])
@@ -289,4 +291,15 @@ def _dataclass_decoder(cls: type[T]) -> Callable[[Any], T]:
     parts = [_decoder(hints[name]) for name in names]
     if all(part is _identity for part in parts):
         return lambda value: cls(*value)
-    return lambda value: cls(*(part(v) for part, v in zip(parts, value, strict=True)))
+    # Most fields are stored as they are: only the others are converted.
+    converted = [(index, part) for index, part in enumerate(parts) if part is not _identity]
+
+    def rebuild(value: Any) -> T:
+        values = list(value)
+        if len(values) != len(parts):
+            raise ValueError(f"{cls.__name__} has {len(parts)} fields, not {len(values)}")
+        for index, part in converted:
+            values[index] = part(values[index])
+        return cls(*values)
+
+    return rebuild

@@ -99,7 +99,9 @@ def check_documents(
     alongside is other work for this process, done while the workers check documents.
     """
     cache = cache or Cache(None)
-    shown = [_display(path, context.root) for path in paths]
+    from tracker.extract import display_paths
+
+    shown = display_paths(paths, context.root)
     stored = cache.get_all(CACHE_KIND)
     results: dict[int, Result] = {}
     todo: list[tuple[int, Path, str]] = []

@@ -76,12 +76,29 @@ def extract(
 
 def display_path(path: Path, root: Path | None) -> str:
     """Return path relative to the project root when it lies inside it, with / separators."""
-    if root is not None:
+    return display_paths([path], root)[0]
+
+
+def display_paths(paths: list[Path], root: Path | None) -> list[str]:
+    """Return display_path of each path; the folders are resolved once for all their files."""
+    if root is None:
+        return [path.as_posix() for path in paths]
+    base = root.resolve()
+    folders: dict[Path, Path] = {}
+    shown = []
+    for path in paths:
+        if path.is_symlink():
+            real = path.resolve()
+        else:
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            real = folder / path.name
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            shown.append(real.relative_to(base).as_posix())
         except ValueError:
-            pass
-    return path.as_posix()
+            shown.append(path.as_posix())
+    return shown
 
 
 def decide_units(doc: DocumentText, reflist: ReferenceList | None) -> list[DecidedUnit]:

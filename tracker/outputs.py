@@ -46,12 +46,16 @@ def summary_line(findings: list[Finding]) -> str:
 
 
 def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:
-    """Return the findings and a summary as one JSON object."""
-    payload = {
-        "findings": [f.as_dict() for f in findings],
-        "summary": summary | severity_counts(findings),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    """Return the findings and a summary as one JSON object, one finding to a line.
+
+    Indented JSON goes through the json module's Python encoder, which took 10 s for the 280k
+    findings of a 10k-page project; each line here comes from its C encoder.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    rows = ",\n".join(f"    {encode(f.as_dict())}" for f in findings)
+    counts = encode(summary | severity_counts(findings))
+    listed = f"[\n{rows}\n  ]" if rows else "[]"
+    return f'{{\n  "findings": {listed},\n  "summary": {counts}\n}}\n'
 
 
 def reference_status(item: ResolvedReference) -> str:
