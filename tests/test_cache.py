@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO, write_project
+from tests.conftest import REGISTER, REPO, write_project
 from tracker.cache import FOLDER, Cache, decoder, encode
 from tracker.cli import cli
+from tracker.commands import common
 from tracker.config import load_config
 from tracker.drafts import Context, check_documents, content_documents
 from tracker.model import Finding, Register
@@ -173,6 +174,19 @@ def test_only_changed_documents_are_checked_again(tmp_path: Path) -> None:
     assert "Magnesium" in " ".join(f.message for f in second.results[2].findings)
 
 
+def test_a_damaged_document_entry_is_checked_again(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(3))
+    paths = content_documents(root / "content/drafts")
+    cache = Cache.for_project(root)
+    first = check_documents(paths, context_for(root), cache)
+    with sqlite3.connect(root / FOLDER / "cache.sqlite3") as db:
+        db.execute("UPDATE entries SET payload = ? WHERE name LIKE ?", (b"[1, 2, 3]", "%page-01%"))
+    again = check_documents(paths, context_for(root), cache)
+    assert again.reused == 2
+    assert again.findings == first.findings
+    assert check_documents(paths, context_for(root), cache).reused == 3
+
+
 def test_a_bibliography_change_invalidates_every_document(tmp_path: Path) -> None:
     root = write_project(tmp_path, pages(3))
     paths = content_documents(root / "content/drafts")
@@ -231,6 +245,58 @@ def test_a_second_audit_reuses_the_cache_and_finds_the_same(tmp_path: Path) -> N
     first = run(root)
     assert (root / FOLDER / "cache.sqlite3").exists()
     assert run(root) == first == run(root, "--no-cache")
+
+
+QUOTED = REGISTER.replace("ref: 1}", "ref: 1, quote: 'colds fell by half'}")
+
+
+def replace_in(name: str, old: str, new: str):
+    def change(root: Path) -> None:
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    return change
+
+
+# Each changes something the project's own checks read; the first run after it must see it.
+CHANGES = {
+    "register": replace_in("claims/page.yaml", "efficacy", "safety"),
+    "registered page": replace_in("content/page.txt", "winter.", "winter months."),
+    "source text": replace_in("sources/smith2020trial.txt", "by half", "by a third"),
+    "bibliography": replace_in("references.bib", "  year    = {2020},\n", ""),
+    "settings": replace_in(
+        "pyproject.toml", "[tool.tracker]", '[tool.tracker]\ncontent = "drafts"'
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=list(CHANGES))
+def test_project_findings_are_reused_until_what_they_read_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change
+) -> None:
+    root = write_project(
+        tmp_path,
+        {"claims/page.yaml": QUOTED, "sources/smith2020trial.txt": "In winter colds fell by half."},
+    )
+    audits = []
+    real = common.run_audit
+    monkeypatch.setattr(common, "run_audit", lambda *args: audits.append(1) or real(*args))
+    first = run(root)
+    assert run(root) == first and len(audits) == 1
+    change(root)
+    changed = run(root)
+    assert len(audits) == 2
+    assert changed == run(root, "--no-cache")
+
+
+def test_a_changed_source_text_changes_the_reused_findings(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        {"claims/page.yaml": QUOTED, "sources/smith2020trial.txt": "In winter colds fell by half."},
+    )
+    assert "quotes.not_found" not in {f["check"] for f in run(root)[1]}
+    CHANGES["source text"](root)
+    assert "quotes.not_found" in {f["check"] for f in run(root)[1]}
 
 
 def test_no_cache_writes_no_cache_folder(tmp_path: Path) -> None:

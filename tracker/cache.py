@@ -15,13 +15,14 @@ import contextlib
 import dataclasses
 import enum
 import hashlib
-import json
 import sqlite3
 import types
 import typing
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import orjson
 
 from tracker import __version__
 
@@ -190,13 +191,13 @@ def _open(folder: Path) -> sqlite3.Connection:
 
 
 def _encode_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def decode_payload(payload: bytes) -> Any | None:
     """Decode a stored payload, such as Cache.get_all returns (None if it is damaged)."""
     try:
-        return json.loads(payload)
+        return orjson.loads(payload)
     except (ValueError, TypeError):
         return None
 
@@ -281,7 +282,8 @@ def _make_decoder(kind: Any) -> Callable[[Any], Any]:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _dataclass_decoder(kind)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind
+        # A look-up, not kind(value): calling an enum costs more than the rest of a record.
+        return {member.value: member for member in kind}.__getitem__
     return _identity
 
 

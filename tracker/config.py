@@ -25,6 +25,8 @@ FOLDERS = ("bibliography", "claims", "content", "reports")
 # Those the tracker writes into must stay inside the project, so that no project's settings can
 # make it write elsewhere; the bibliography and pages may be shared with other projects.
 WRITTEN_FOLDERS = ("claims", "reports")
+# The texts of sources, sources/<key>.txt, that quotes are looked up in.
+SOURCES_DIR = "sources"
 
 
 class ProjectError(Exception):

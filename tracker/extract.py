@@ -8,6 +8,7 @@ register (`--write`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -83,21 +84,21 @@ def display_paths(paths: list[Path], root: Path | None) -> list[str]:
     """Return display_path of each path; the folders are resolved once for all their files."""
     if root is None:
         return [path.as_posix() for path in paths]
-    base = root.resolve()
-    folders: dict[Path, Path] = {}
+    base = os.path.join(root.resolve(), "")
+    folders: dict[str, str] = {}
     shown = []
     for path in paths:
-        if path.is_symlink():
-            real = path.resolve()
+        name = os.fspath(path)
+        if os.path.islink(name):
+            real = os.path.realpath(name)
         else:
-            folder = folders.get(path.parent)
-            if folder is None:
-                folder = folders[path.parent] = path.parent.resolve()
-            real = folder / path.name
-        try:
-            shown.append(real.relative_to(base).as_posix())
-        except ValueError:
-            shown.append(path.as_posix())
+            folder, file = os.path.split(name)
+            resolved = folders.get(folder)
+            if resolved is None:
+                resolved = folders[folder] = os.path.realpath(folder or ".")
+            real = os.path.join(resolved, file)
+        inside = real.startswith(base)
+        shown.append(real[len(base) :].replace(os.sep, "/") if inside else path.as_posix())
     return shown
 
 

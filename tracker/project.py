@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tracker.cache import Cache, decode_payload, decoder, digest, encode, file_digest, stamp
-from tracker.config import Config, ProjectError, find_root, load_config
+from tracker.config import SOURCES_DIR, Config, ProjectError, find_root, load_config
 from tracker.model import Bibliography, Claim, Register
 from tracker.readers import line_starts
 
@@ -65,11 +65,13 @@ class Project:
         from tracker.drafts import content_documents
 
         covered = {register.document.path for register in self.registers}
-        return [
-            path
-            for path in content_documents(self.config.path("content"))
-            if path.relative_to(self.root).as_posix() not in covered
-        ]
+        documents = content_documents(self.config.path("content"))
+        if not covered:
+            return documents
+        from tracker.extract import display_paths
+
+        shown = display_paths(documents, self.root)
+        return [path for path, name in zip(documents, shown, strict=True) if name not in covered]
 
 
 def read_line_starts(path: Path) -> list[int]:
@@ -185,6 +187,23 @@ def project_digest(
         folder = config.path("claims")
         register_digests = [_register_stamp(p, config.root)[1] for p in register_paths(folder)]
     return digest(bibliography_digest, *register_digests, repr(config))
+
+
+def audit_stamp(project: Project, today: str) -> str:
+    """Return the digest of everything the project's own checks read.
+
+    That is the bibliography, registers and settings (the project's digest), the pages the
+    registers describe (findings give columns on them), the source texts under sources/
+    (quotes are looked up in them) and the date (years ahead of it are implausible).
+    """
+    root = project.root
+    parts = [project.digest, today]
+    for name in sorted({r.document.path for r in project.registers if r.document.path}):
+        parts += [name, file_digest(root / name)]
+    texts = root / SOURCES_DIR
+    for path in sorted(texts.glob("*.txt")) if texts.is_dir() else []:
+        parts += [path.name, file_digest(path)]
+    return stamp("audit", *parts)
 
 
 def _cached_register(hit: tuple[str, bytes] | None, wanted: str) -> Register | None:

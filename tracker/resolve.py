@@ -250,6 +250,9 @@ def _plain(value: str | None) -> str | None:
     return LATEX.sub("", value) if value else None
 
 
+POSSESSIVE = re.compile(r"['’][a-z]+$")
+
+
 def words_of(text: str) -> Words:
     """Split text into lower-case content words, keeping acronyms (WJ-MSC -> WJMSC) apart."""
     text = LATEX.sub("", text)
@@ -264,7 +267,7 @@ def words_of(text: str) -> Words:
             acronyms.append(joined)
             continue
         for piece in pieces:
-            word = re.sub(r"['’][a-z]+$", "", piece.lower())
+            word = POSSESSIVE.sub("", piece.lower())
             if ACRONYM.match(piece) and len(piece) <= 6:
                 acronyms.append(piece)
             elif word not in STOP_WORDS:

@@ -17,9 +17,9 @@ from tracker.commands.common import (
     load,
     progressing,
     project_cache,
+    project_findings,
     project_option,
     retractions_option,
-    run_audit,
     user_errors,
 )
 from tracker.outputs import ExitStatus
@@ -179,11 +179,9 @@ def check_project(
             cache,
             jobs,
             _checking,
-            alongside=lambda: audited.append(run_audit(project, retractions)),
+            alongside=lambda: audited.extend(project_findings(project, retractions, cache)),
         )
-    findings = sorted(
-        audited[0][1].findings + run.findings, key=lambda f: (f.path, f.line, f.col, f.check)
-    )
+    findings = sorted(audited + run.findings, key=lambda f: (f.path, f.line, f.col, f.check))
     summary = {
         "documents": len(project.registers) + len(pages),
         "claims": sum(1 for _ in project.claims()) + run.claims,

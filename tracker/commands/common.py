@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
@@ -18,6 +18,9 @@ from typing import Any
 import click
 
 from tracker.outputs import ExitStatus
+
+# The cache entry of the project's own findings.
+AUDIT_KIND = "audit"
 
 LEVEL_CHOICE = click.Choice(["info", "warning", "error"])
 
@@ -123,6 +126,30 @@ def run_audit(project: Any, retractions: Path | None) -> tuple[Any, Any]:
     for problem in notices.problems if notices else []:
         click.echo(f"Warning: {problem}", err=True)
     return graph, run_checks_with_suppressions(Audit(project, graph, notices))
+
+
+def project_findings(project: Any, retractions: Path | None, cache: Any) -> list[Any]:
+    """Return the findings of the project's own checks, from the cache when nothing they read
+    has changed since they were stored (tracker.project.audit_stamp says what they read).
+
+    With retraction data they are always computed, as reading it prints its warnings.
+    """
+    if retractions is not None:
+        return run_audit(project, retractions)[1].findings
+    from tracker.cache import decoder, encode
+    from tracker.model import Finding
+    from tracker.project import audit_stamp
+
+    # The real date, as the checks use it, not the one SOURCE_DATE_EPOCH fixes for reports.
+    wanted = audit_stamp(project, date.today().isoformat())
+    stored = cache.get(AUDIT_KIND, AUDIT_KIND, wanted)
+    if stored is not None:
+        with suppress(TypeError, ValueError, KeyError):
+            return list(decoder(list[Finding])(stored))
+    findings = run_audit(project, retractions)[1].findings
+    if cache.enabled:
+        cache.put(AUDIT_KIND, AUDIT_KIND, wanted, encode(findings))
+    return list(findings)
 
 
 @contextmanager

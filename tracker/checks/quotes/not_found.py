@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.checks.base import Audit, excerpt, in_register
+from tracker.config import SOURCES_DIR
 from tracker.model import Finding, Severity
 
 ID = "quotes.not_found"
 SEVERITY = Severity.WARNING
 SUMMARY = "a quote does not occur in the source's text under sources/"
 
-SOURCES_DIR = "sources"
 QUOTES = str.maketrans(dict.fromkeys("‘’‚‛′`", "'") | dict.fromkeys("“”„‟″«»", '"'))
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
