@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from click.testing import CliRunner, Result
 from tracker.bibliography import load_bibliography
 from tracker.cli import cli
 from tracker.config import ProjectError, load_config
+from tracker.limits import MAX_PACKAGE_BYTES, READ_PART, TooLarge, read_bytes
 from tracker.model import Claim, DocumentInfo, Span
 from tracker.readers import ReaderError, read_document
 from tracker.readers.plain import read_plain
@@ -385,3 +387,42 @@ def test_export_skips_a_malformed_register(bad_project: Path, tmp_path: Path) ->
     result = tracker("export", "--output", tmp_path / "matrix.csv", "-C", bad_project)
     assert result.exit_code == 0, result.output
     assert "good-000001" in (tmp_path / "matrix.csv").read_text(encoding="utf-8-sig")
+
+
+# --- reading within a limit -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "refused"),
+    [(0, 10, False), (10, 10, False), (11, 10, True), (3 * READ_PART + 5, 4 * READ_PART, False)],
+)
+def test_a_file_is_read_whole_or_refused_past_its_limit(
+    tmp_path: Path, size: int, limit: int, refused: bool
+) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    if refused:
+        with pytest.raises(TooLarge):
+            read_bytes(path, limit)
+    else:
+        assert read_bytes(path, limit) == path.read_bytes()
+
+
+def test_a_file_that_reports_no_size_is_still_read_to_its_end() -> None:
+    status = Path("/proc/self/status")
+    if not status.exists():
+        pytest.skip("no /proc on this system")
+    assert b"Name:" in read_bytes(status, MAX_PACKAGE_BYTES)
+
+
+def test_a_small_file_under_a_large_limit_takes_little_memory(tmp_path: Path) -> None:
+    """read(n) set n bytes aside at once: every Word document cost 256 MB for a moment."""
+    path = tmp_path / "page.docx"
+    path.write_bytes(b"x" * 1000)
+    tracemalloc.start()
+    try:
+        read_bytes(path, MAX_PACKAGE_BYTES)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * READ_PART  # the part read to find the end, not the limit

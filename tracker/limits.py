@@ -8,6 +8,7 @@ a problem of that file, with its size, and never read past the limit.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -26,6 +27,8 @@ MAX_BIBLIOGRAPHY_BYTES = 32 * MIB
 MAX_SETTINGS_BYTES = 1 * MIB
 # How deep YAML collections may nest in a register; the tracker writes six levels at most.
 MAX_YAML_DEPTH = 50
+# Past what a file reports of its size, it is read in parts of this size.
+READ_PART = MIB
 
 
 class TooLarge(Exception):
@@ -44,10 +47,20 @@ def read_bytes(path: Path, limit: int) -> bytes:
     reports a size that may be wrong.
     """
     with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
+        # A read of n bytes sets n bytes aside at once (256 MB for a Word document's limit):
+        # ask for what the file says it holds, one more to see its end, then read on in parts.
+        reported = os.fstat(handle.fileno()).st_size
+        parts = [handle.read(min(reported, limit) + 1)]
+        read = len(parts[0])
+        while read <= limit:
+            part = handle.read(min(READ_PART, limit + 1 - read))
+            if not part:
+                break
+            parts.append(part)
+            read += len(part)
+    if read > limit:
         raise TooLarge(path, limit)
-    return data
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def size_text(size: int) -> str:
