@@ -522,3 +522,12 @@ def test_a_long_document_reads_in_linear_time() -> None:
     """The reader's seconds on 50 pages are a benchmark: python bench/run.py --only readers."""
     assert len(read_docx(PATH, long_docx(600)).blocks) > 600
     assert_linear(lambda data: read_docx(PATH, data), long_docx, 25)
+
+
+def test_a_zip_version_no_reader_knows_is_a_reader_error() -> None:
+    """zipfile raises NotImplementedError for it; found by fuzzing."""
+    data = bytearray(saved(docx.Document()))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (195).to_bytes(2, "little")  # "needs version 19.5"
+    with pytest.raises(ReaderError, match="cannot read the Word document"):
+        read_docx(PATH, bytes(data))

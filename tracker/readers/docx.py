@@ -195,8 +195,8 @@ def check_unpacked_size(path: Path, data: bytes) -> None:
     """Refuse a package that unpacks to more than a document may hold (a ZIP bomb)."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return  # opening it says what is wrong
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        return  # opening it says what is wrong (a ZIP version or method it cannot read, too)
     # The sizes the ZIP directory declares bound what reading can return, so they suffice.
     text = sum(m.file_size for m in members if TEXT_PARTS.fullmatch(m.filename))
     total = sum(m.file_size for m in members)

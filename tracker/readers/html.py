@@ -70,12 +70,19 @@ BINARY_SHARE = 0.01
 MARKUP = re.compile(r"<[A-Za-z!/?]")
 # A tag cut off by the end of a truncated file; html.parser would keep it as text.
 CUT_TAG = re.compile(r"<(?:[A-Za-z!/?][^<>]*)?")
+START_TAG = re.compile(r"<[A-Za-z]")
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:
     """Read an HTML page's article text into blocks that point at their source lines."""
     text, notes = decode_page(path, data)
     soup = parse(path, text)
+    unended = getattr(soup, "unended_tag_line", None)
+    if unended is not None:
+        notes.append(
+            f"line {unended}: a tag opened there never ends (a quote left open?), so the page "
+            "was read up to it - close the tag"
+        )
     page = Page(string_lines(soup))
     drop_furniture(soup)
     root = article_root(soup)
@@ -210,6 +217,17 @@ class _Parser(BeautifulSoupHTMLParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.already_closed_empty_element = _PendingEndTags()  # type: ignore[assignment]
+
+    def close(self) -> None:
+        # What is left unparsed at the end starts with a start tag that never ends: one of its
+        # attributes opens a quote that nothing closes. html.parser (before CPython fixed
+        # gh-135462) then reads each later tag to the end of the page again, in time the
+        # square of what is left (128 KB: 4.5 s). A browser drops the rest of the page at such
+        # a tag; so does this, and the reader says where.
+        if START_TAG.match(self.rawdata):
+            self.soup.unended_tag_line = self.getpos()[0]  # type: ignore[union-attr]
+            self.rawdata = ""
+        super().close()
 
 
 class _Builder(HTMLParserTreeBuilder):
