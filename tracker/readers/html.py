@@ -225,7 +225,7 @@ class _Parser(BeautifulSoupHTMLParser):
         # square of what is left (128 KB: 4.5 s). A browser drops the rest of the page at such
         # a tag; so does this, and the reader says where.
         if START_TAG.match(self.rawdata):
-            self.soup.unended_tag_line = self.getpos()[0]  # type: ignore[union-attr]
+            setattr(self.soup, "unended_tag_line", self.getpos()[0])  # noqa: B010
             self.rawdata = ""
         super().close()
 
