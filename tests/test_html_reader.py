@@ -14,7 +14,7 @@ from bench.documents import big_html_page
 from tracker import readers
 from tracker.markers import find_markers
 from tracker.readers import BLOCK_KINDS, DocumentText, ReaderError
-from tracker.readers.html import furniture, read_html
+from tracker.readers.html import MAX_DEPTH, furniture, parse, read_html
 from tracker.references import find_reference_list
 from tracker.segment import units_of
 
@@ -674,6 +674,19 @@ def test_deep_nesting_reads_in_linear_time(make: Callable[[int], str]) -> None:
     assert doc.blocks
     check_invariants(doc, html.count("\n") + 1)
     assert_linear(page, make, 150)
+
+
+def test_elements_nested_too_deep_are_read_beside_each_other_with_a_note() -> None:
+    """Browsers stop nesting at 512; bs4 walks the open elements for every node and end tag."""
+    doc = page("<p>Start.</p>\n<div>\n" + "<div>" * MAX_DEPTH + "\n<p>Deep text.</p>")
+    assert [text for _, text in blocks(doc)] == ["Start.", "Deep text."]
+    assert doc.notes == [
+        f"line 3: elements nest more than {MAX_DEPTH} deep from there (tags left open?), so "
+        "deeper ones were read beside each other - close the tags"
+    ]
+    assert page("<div>" * (MAX_DEPTH - 10) + "<p>Deep text.</p>").notes == []
+    soup = parse(Path("page.html"), "<div>a" * 5 * MAX_DEPTH)
+    assert max(len(list(tag.parents)) for tag in soup.find_all(True)) == MAX_DEPTH
 
 
 # --- decoding -------------------------------------------------------------------------

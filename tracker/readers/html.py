@@ -16,7 +16,7 @@ import inspect
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -71,17 +71,31 @@ MARKUP = re.compile(r"<[A-Za-z!/?]")
 # A tag cut off by the end of a truncated file; html.parser would keep it as text.
 CUT_TAG = re.compile(r"<(?:[A-Za-z!/?][^<>]*)?")
 START_TAG = re.compile(r"<[A-Za-z]")
+# How deep elements nest before a new one is put beside the deepest instead of inside it, as
+# browsers do at 512. bs4 walks up through the open elements for every node it adds, and
+# html.parser closes none by itself, so a page of tags left open took time in the square of
+# its length (found by fuzzing: 2,800 unclosed <P>s in 54 KB, 1.1 s; 10,000 open <div>s then
+# 10,000 short texts, 12 s). Real pages nest a few dozen deep.
+MAX_DEPTH = 200
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:
     """Read an HTML page's article text into blocks that point at their source lines."""
     text, notes = decode_page(path, data)
     soup = parse(path, text)
-    unended = getattr(soup, "unended_tag_line", None)
+    # What the parser noted is in the soup's own attributes: bs4 answers any other name by
+    # searching the whole page for a tag of that name.
+    unended = vars(soup).get("unended_tag_line")
     if unended is not None:
         notes.append(
             f"line {unended}: a tag opened there never ends (a quote left open?), so the page "
             "was read up to it - close the tag"
+        )
+    too_deep = vars(soup).get("too_deep_line")
+    if too_deep is not None:
+        notes.append(
+            f"line {too_deep}: elements nest more than {MAX_DEPTH} deep from there (tags left "
+            "open?), so deeper ones were read beside each other - close the tags"
         )
     page = Page(string_lines(soup))
     drop_furniture(soup)
@@ -218,6 +232,15 @@ class _Parser(BeautifulSoupHTMLParser):
         super().__init__(*args, **kwargs)
         self.already_closed_empty_element = _PendingEndTags()  # type: ignore[assignment]
 
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]], handle_empty_element: bool = True
+    ) -> None:
+        soup = self.soup
+        if len(soup.tagStack) > MAX_DEPTH and soup.currentTag is not None:
+            vars(soup).setdefault("too_deep_line", self.getpos()[0])
+            soup.handle_endtag(soup.currentTag.name, soup.currentTag.prefix)
+        super().handle_starttag(tag, attrs, handle_empty_element)
+
     def close(self) -> None:
         # What is left unparsed at the end starts with a start tag that never ends: one of its
         # attributes opens a quote that nothing closes. html.parser (before CPython fixed
@@ -225,7 +248,7 @@ class _Parser(BeautifulSoupHTMLParser):
         # square of what is left (128 KB: 4.5 s). A browser drops the rest of the page at such
         # a tag; so does this, and the reader says where.
         if START_TAG.match(self.rawdata):
-            setattr(self.soup, "unended_tag_line", self.getpos()[0])  # noqa: B010
+            vars(self.soup)["unended_tag_line"] = self.getpos()[0]
             self.rawdata = ""
         super().close()
 
@@ -319,6 +342,11 @@ def tags_in(tag: Tag) -> Iterator[Tag]:
         if isinstance(node, Tag):
             yield node
             pending.extend(reversed(node.contents))
+
+
+def first(root: Tag, wanted: Callable[[Tag], bool]) -> Tag | None:
+    """Return the first element inside root that is wanted, in document order."""
+    return next((tag for tag in tags_in(root) if wanted(tag)), None)
 
 
 def attr(tag: Tag, name: str) -> str:
@@ -423,8 +451,12 @@ def article_root(soup: BeautifulSoup) -> Tag:
     articles = outermost(soup, "article")
     if articles:
         return max(articles, key=lambda tag: len(tag.get_text()))
-    found = soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.find("body")
-    return found if isinstance(found, Tag) else soup
+    found = (
+        first(soup, lambda tag: tag.name == "main")
+        or first(soup, lambda tag: attr(tag, "role") == "main")
+        or first(soup, lambda tag: tag.name == "body")
+    )
+    return found or soup
 
 
 def drop_site_headers(root: Tag) -> None:
@@ -451,15 +483,15 @@ def outermost(root: Tag, name: str, skipped: str = "") -> list[Tag]:
 
 def title_of(soup: BeautifulSoup) -> str:
     """Return the page's <title>, else its og:title, else its first <h1>."""
-    title = soup.find("title")
+    title = first(soup, lambda tag: tag.name == "title")
     # An unclosed <title> swallows the page; its text is then no title.
-    if isinstance(title, Tag) and title.find(True) is None and collapse(title.get_text()):
+    if title and first(title, lambda tag: True) is None and collapse(title.get_text()):
         return collapse(title.get_text())
-    meta = soup.find("meta", attrs={"property": "og:title"})
-    if isinstance(meta, Tag) and collapse(attr(meta, "content")):
+    meta = first(soup, lambda tag: tag.name == "meta" and attr(tag, "property") == "og:title")
+    if meta and collapse(attr(meta, "content")):
         return collapse(attr(meta, "content"))
-    heading = soup.find("h1")
-    return collapse(heading.get_text()) if isinstance(heading, Tag) else ""
+    heading = first(soup, lambda tag: tag.name == "h1")
+    return collapse(heading.get_text()) if heading else ""
 
 
 # --- blocks ---------------------------------------------------------------------------
@@ -658,8 +690,8 @@ def section_context(tag: Tag, parent: Frame) -> str | None:
 
 def list_context(tag: Tag, parent: Frame, page: Page) -> str | None:
     """Say whether a list holds footnotes, references or neither."""
-    first = tag.find("li", recursive=False)
-    first_id = attr(first, "id") if isinstance(first, Tag) else ""
+    first_item = tag.find("li", recursive=False)
+    first_id = attr(first_item, "id") if isinstance(first_item, Tag) else ""
     if parent.context == "footnotes" or FOOTNOTE_ID.fullmatch(first_id):
         return "footnotes"
     in_section = page.references_level is not None
