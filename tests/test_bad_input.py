@@ -23,7 +23,7 @@ from tracker.cli import cli
 from tracker.config import ProjectError, load_config
 from tracker.limits import MAX_PACKAGE_BYTES, READ_PART, TooLarge, read_bytes
 from tracker.model import Claim, DocumentInfo, Span
-from tracker.readers import ReaderError, read_document
+from tracker.readers import Note, ReaderError, read_document
 from tracker.readers.plain import read_plain
 from tracker.register import RegisterError, load_register, merge_register
 
@@ -98,7 +98,9 @@ CASES = [
     Case(HUGE, "register", "register.malformed", 1, "more than the 4 MB", "huge.yaml"),
     Case("deep-nesting.md", "document", "document.unreadable", 5, "nested too deep"),
     Case("deep-nesting.html", "document", "document.uncited", 7, "Zinc shortens colds by two"),
+    Case("deep-nesting.html", "document", "document.reader_note", 6, "more than 200 deep"),
     Case("invalid-utf8.txt", "document", "document.uncited", 5, "Café patrons"),
+    Case("invalid-utf8.txt", "document", "document.reader_note", 5, "decoded as cp1252"),
     Case("truncated.docx", "document", "document.unreadable", None, "not a ZIP package"),
     Case("deep-nesting.docx", "document", "document.unreadable", None, "256 levels deep"),
     Case("zip-bomb.docx", "document", "document.unreadable", None, "unpacks to 11 MB"),
@@ -191,7 +193,9 @@ def loader_message(case: Case, path: Path, root: Path) -> tuple[int | None, str]
             document = read_document(path)
         except ReaderError as error:
             return None, str(error)
-        return None, " ".join([document.text, *document.notes])
+        lines = [note.line for note in document.notes]
+        messages = [note.message for note in document.notes]
+        return (lines[0] if lines else None), " ".join([document.text, *messages])
     with pytest.raises(ProjectError) as raised:
         load_config(root)
     return None, str(raised.value)
@@ -205,7 +209,7 @@ def test_the_loader_reports_where_and_what(
     place(source_of(case, huge), path)
     line, message = loader_message(case, path, tmp_path)
     assert case.says in message
-    if case.place in ("bibliography", "register"):
+    if case.place in ("bibliography", "register") or case.check == "document.reader_note":
         assert line == case.line
     elif case.line is not None and case.check != "document.uncited":
         assert names_line(message, case.line), message
@@ -255,8 +259,11 @@ def test_an_invalid_utf8_page_is_decoded_with_a_located_note() -> None:
     document = read_document(BAD / "invalid-utf8.txt")
     assert "Café patrons" in document.text
     assert document.notes == [
-        "not valid UTF-8 at line 5 (byte 0xe9): decoded as cp1252 (detected) - save it as UTF-8 "
-        "to be sure"
+        Note(
+            "not valid UTF-8 at line 5 (byte 0xe9): decoded as cp1252 (detected) - save it as "
+            "UTF-8 to be sure",
+            5,
+        )
     ]
 
 
@@ -342,7 +349,7 @@ def test_check_reports_it_and_audits_the_rest(
     assert any(case.says in f["message"] for f in about), about
     if case.place != "document":
         assert [f["line"] for f in about] == [case.line]
-    elif case.check == "document.uncited":
+    elif case.check in ("document.uncited", "document.reader_note"):
         assert case.line in [f["line"] for f in about if case.says in f["message"]]
 
 
@@ -371,7 +378,7 @@ def test_report_is_written_with_every_finding(bad_project: Path) -> None:
 
 
 def test_extract_reads_the_good_pages_and_names_the_bad_ones(bad_project: Path) -> None:
-    pages = [c.target for c in CASES if c.place == "document" and c.file != HUGE]
+    pages = list(dict.fromkeys(c.target for c in CASES if c.place == "document" and c.file != HUGE))
     paths = [bad_project / page for page in ["content/good.txt", *pages]]
     result = tracker("extract", "--format", "json", "-C", bad_project, *paths)
     assert result.exit_code == 2  # some pages could not be read

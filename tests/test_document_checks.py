@@ -46,6 +46,7 @@ EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
         [CITED, "Zinc heals [@smith2020trial].\n"],
     ),
     "document.unreadable": ([b"\x00\x01\x02 binary \xff\xfe"], [CITED]),
+    "document.reader_note": (["Caf\xe9 patrons catch fewer colds.\n".encode("cp1252")], [CITED]),
 }
 
 

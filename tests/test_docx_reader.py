@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from bench.documents import long_docx
 from tracker.markers import find_markers
-from tracker.readers import ReaderError
+from tracker.readers import Note, ReaderError
 from tracker.readers.docx import read_docx
 from tracker.references import find_reference_list
 
@@ -329,7 +329,9 @@ def test_text_boxes_are_left_out_with_a_note() -> None:
     paragraph._p.extend(wrapped(TEXT_BOX))
     doc = read_docx(PATH, saved(document))
     assert doc.text == "Body text."
-    assert doc.notes == ["1 text box not read - move the text into the body to have it checked"]
+    assert doc.notes == [
+        Note("1 text box not read - move the text into the body to have it checked")
+    ]
     assert read_docx(PATH, sample_document()).notes == []
 
 

@@ -179,6 +179,17 @@ def test_libyaml_and_ruamel_read_token_soup_alike(text):
     assert parse_register(text, "claims/page.yaml") == ruamel_only(text)
 
 
+# Texts on which the two parsers once disagreed (found by the tests above).
+LIBYAML_DISAGREED = {
+    "two byte-order marks": "\ufeff\ufeff# c\ndocument:\n  title: T\n  path: content/x.txt\nclaims:\n",
+}
+
+
+@pytest.mark.parametrize("text", LIBYAML_DISAGREED.values(), ids=list(LIBYAML_DISAGREED))
+def test_libyaml_and_ruamel_read_alike_where_they_once_disagreed(text):
+    assert parse_register(text, "claims/page.yaml") == ruamel_only(text)
+
+
 # --- marker parser ----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bench.documents import big_html_page
 from tracker import readers
 from tracker.markers import find_markers
-from tracker.readers import BLOCK_KINDS, DocumentText, ReaderError
+from tracker.readers import BLOCK_KINDS, DocumentText, Note, ReaderError
 from tracker.readers.html import MAX_DEPTH, furniture, parse, read_html
 from tracker.references import find_reference_list
 from tracker.segment import units_of
@@ -264,7 +264,9 @@ def test_wiki_reference_list() -> None:
 
 def test_legacy_windows_1252_page() -> None:
     doc = read("legacy-cp1252.html")
-    assert doc.notes == ["decoded as windows-1252 (guessed) - save the page as UTF-8 to be sure"]
+    assert doc.notes == [
+        Note("decoded as windows-1252 (guessed) - save the page as UTF-8 to be sure")
+    ]
     assert doc.title == "Dr. Müller’s Joint Clinic – Knee Treatments"
     assert blocks(doc)[1:4] == [
         ("heading", "Knee Treatments at Dr. Müller’s Clinic"),
@@ -681,8 +683,11 @@ def test_elements_nested_too_deep_are_read_beside_each_other_with_a_note() -> No
     doc = page("<p>Start.</p>\n<div>\n" + "<div>" * MAX_DEPTH + "\n<p>Deep text.</p>")
     assert [text for _, text in blocks(doc)] == ["Start.", "Deep text."]
     assert doc.notes == [
-        f"line 3: elements nest more than {MAX_DEPTH} deep from there (tags left open?), so "
-        "deeper ones were read beside each other - close the tags"
+        Note(
+            f"elements nest more than {MAX_DEPTH} deep from here (tags left open?), so deeper "
+            "ones were read beside each other - close the tags",
+            3,
+        )
     ]
     assert page("<div>" * (MAX_DEPTH - 10) + "<p>Deep text.</p>").notes == []
     soup = parse(Path("page.html"), "<div>a" * 5 * MAX_DEPTH)
@@ -735,7 +740,7 @@ ENCODINGS = [
 def test_decoding(data: bytes, notes: list[str]) -> None:
     doc = read_html(Path("page.html"), data)
     assert blocks(doc)[0] == ("heading", HEADING)
-    assert doc.notes == notes
+    assert doc.notes == [Note(note) for note in notes]
 
 
 def garbage(seed: int, size: int = 4000) -> bytes:
@@ -869,8 +874,11 @@ def test_a_tag_that_never_ends_ends_the_page_with_a_note() -> None:
     doc = read_html(Path("page.html"), unended_tag_page(3))
     assert [doc.text[b.start : b.end] for b in doc.blocks] == ["Read."]
     assert doc.notes == [
-        "line 2: a tag opened there never ends (a quote left open?), so the page was read up "
-        "to it - close the tag"
+        Note(
+            "a tag opened here never ends (a quote left open?), so the page was read up to it - "
+            "close the tag",
+            2,
+        )
     ]
 
 

@@ -104,7 +104,8 @@ def test_bom_is_dropped_and_bad_bytes_are_located(tmp_path: Path) -> None:
     assert read_document(good).text == "A claim here.\n"
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"fine\nbroken \xff byte\n")
-    assert read_document(bad).notes[0].startswith("not valid UTF-8 at line 2 (byte 0xff)")
+    (note,) = read_document(bad).notes
+    assert note.line == 2 and note.message.startswith("not valid UTF-8 at line 2 (byte 0xff)")
 
 
 def test_unsupported_type_is_refused(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_legacy_encoding_is_detected_with_a_note(tmp_path: Path) -> None:
     doc = read_document(page)
     assert doc.text.startswith("Crème à base de café")
     (note,) = doc.notes
-    assert "not valid UTF-8" in note and "save it as UTF-8" in note
+    assert "not valid UTF-8" in note.message and "save it as UTF-8" in note.message
 
 
 def test_binary_files_are_refused(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def extract(
     decided = decide_units(doc, citer.reflist)
     claims = build_claims(doc, decided, citer)
     info = DocumentInfo(title=doc.title.strip(), path=citer.shown)
-    notes = [Problem("reader-note", citer.shown, 1, note) for note in doc.notes]
+    notes = [Problem("reader-note", citer.shown, note.line, note.message) for note in doc.notes]
     return Extraction(info, doc, claims, decided, citer.references(), notes + citer.problems)
 
 

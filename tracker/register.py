@@ -232,9 +232,10 @@ def _read_yaml(text: str) -> tuple[Any, tuple[int, int, str] | None]:
 
 # Text the two parsers are known to read differently goes to ruamel's: a "!" where a tag could
 # start (libyaml's nodes do not tell a tag written out from one resolved, and ruamel keeps
-# written tags), tabs, which libyaml takes in more places, and the line breaks of YAML 1.1
-# that YAML 1.2 reads as text.
-_LIBYAML_DIFFERS = re.compile(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]", re.M)
+# written tags), tabs, which libyaml takes in more places, the line breaks of YAML 1.1
+# that YAML 1.2 reads as text, and a byte-order mark after the first character (libyaml
+# passes over a second one at the start; ruamel reads it as text).
+_LIBYAML_DIFFERS = re.compile(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]|(?s:.)\ufeff", re.M)
 
 
 def _read_with_libyaml(text: str) -> Any:

@@ -28,7 +28,7 @@ from tracker.checks.claims import (
     unnamed_evidence,
     vanished,
 )
-from tracker.checks.document import missing_reference, unresolved_reference
+from tracker.checks.document import missing_reference, reader_note, unresolved_reference
 from tracker.checks.document import uncited as document_uncited
 from tracker.checks.document import unreadable as document_unreadable
 from tracker.checks.document.base import DocumentAudit
@@ -91,6 +91,7 @@ AFTER_SUPPRESSION: tuple[ModuleType, ...] = (unused_suppression,)
 # Checks of one document as a writer has it (`tracker check DOCUMENT`).
 DOCUMENT_CHECKS: tuple[ModuleType, ...] = (
     document_unreadable,
+    reader_note,
     document_uncited,
     missing_reference,
     unresolved_reference,

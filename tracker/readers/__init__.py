@@ -49,6 +49,14 @@ class Block:
     label: str | None = None
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something a reader had to guess or leave out, at a line of the file (1: all of it)."""
+
+    message: str
+    line: int = 1
+
+
 @dataclass
 class DocumentText:
     """A document's decoded text, its blocks in reading order, and its title."""
@@ -57,7 +65,7 @@ class DocumentText:
     text: str
     blocks: list[Block]
     title: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _block_starts: list[int] = field(default_factory=list, repr=False)
     _rendered: bool | None = field(default=None, repr=False)
@@ -111,7 +119,7 @@ CHAOS_TOLERANCE = 5.0  # percentage points of charset-normalizer's mess measure
 MAX_CONTROL_SHARE = 0.02
 
 
-def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+def decode(data: bytes, path: Path) -> tuple[str, list[Note]]:
     """Decode UTF-8 (with or without BOM), else a detected legacy encoding with a note."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReaderError(
@@ -128,7 +136,8 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
     text = data.decode(guess)
     if control_share(text) > MAX_CONTROL_SHARE:
         raise ReaderError(f"{path}: {problem}; it looks binary - give the page as text or HTML")
-    return text, [f"{problem}: decoded as {guess} (detected) - save it as UTF-8 to be sure"]
+    note = f"{problem}: decoded as {guess} (detected) - save it as UTF-8 to be sure"
+    return text, [Note(note, line)]
 
 
 def detect_encoding(data: bytes) -> str | None:

@@ -24,7 +24,7 @@ from docx.package import Package
 from lxml import etree
 
 from tracker.limits import MAX_DOCUMENT_BYTES, MAX_PACKAGE_BYTES, size_text
-from tracker.readers import Block, DocumentText, ReaderError
+from tracker.readers import Block, DocumentText, Note, ReaderError
 from tracker.readers.superscripts import render as render_raised
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -446,7 +446,7 @@ def core_title(package: OpcPackage) -> str:
     return " ".join((title.text or "").split()) if title is not None else ""
 
 
-def text_box_notes(body: etree._Element) -> list[str]:
+def text_box_notes(body: etree._Element) -> list[Note]:
     """Say how many text boxes were left unread, so that their claims are checked by hand."""
     # Word writes each text box twice, as a drawing and as a VML fallback: count one of them.
     boxes = [
@@ -455,7 +455,7 @@ def text_box_notes(body: etree._Element) -> list[str]:
     if not boxes:
         return []
     count = f"{len(boxes)} text box{'es' if len(boxes) > 1 else ''}"
-    return [f"{count} not read - move the text into the body to have it checked"]
+    return [Note(f"{count} not read - move the text into the body to have it checked")]
 
 
 def heading_title(items: list[Rendered]) -> str:

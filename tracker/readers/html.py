@@ -32,7 +32,7 @@ from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuild
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from tracker.datafiles import load_data
-from tracker.readers import Block, DocumentText, ReaderError, detect_encoding
+from tracker.readers import Block, DocumentText, Note, ReaderError, detect_encoding
 from tracker.readers.superscripts import citation_numbers
 from tracker.readers.superscripts import render as render_raised
 from tracker.references import HEADING_DECORATION
@@ -88,14 +88,20 @@ def read_html(path: Path, data: bytes) -> DocumentText:
     unended = vars(soup).get("unended_tag_line")
     if unended is not None:
         notes.append(
-            f"line {unended}: a tag opened there never ends (a quote left open?), so the page "
-            "was read up to it - close the tag"
+            Note(
+                "a tag opened here never ends (a quote left open?), so the page was read up to "
+                "it - close the tag",
+                unended,
+            )
         )
     too_deep = vars(soup).get("too_deep_line")
     if too_deep is not None:
         notes.append(
-            f"line {too_deep}: elements nest more than {MAX_DEPTH} deep from there (tags left "
-            "open?), so deeper ones were read beside each other - close the tags"
+            Note(
+                f"elements nest more than {MAX_DEPTH} deep from here (tags left open?), so "
+                "deeper ones were read beside each other - close the tags",
+                too_deep,
+            )
         )
     page = Page(string_lines(soup))
     drop_furniture(soup)
@@ -111,7 +117,7 @@ def read_html(path: Path, data: bytes) -> DocumentText:
     return DocumentText(path, page.text(), page.blocks, title, notes)
 
 
-def decode_page(path: Path, data: bytes) -> tuple[str, list[str]]:
+def decode_page(path: Path, data: bytes) -> tuple[str, list[Note]]:
     """Decode a page's bytes; return the text and notes about any guess that was needed."""
     if not data.strip():
         raise ReaderError(f"{path}: the file is empty - save the page again and run again")
@@ -131,7 +137,7 @@ def without_cut_tag(text: str) -> str:
     return text
 
 
-def decoded(path: Path, data: bytes) -> tuple[str, list[str]]:
+def decoded(path: Path, data: bytes) -> tuple[str, list[Note]]:
     """Decode by byte-order mark, then declared charset, then UTF-8, else by a guess."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
@@ -142,7 +148,7 @@ def decoded(path: Path, data: bytes) -> tuple[str, list[str]]:
         # A page re-saved as UTF-8 often keeps its old <meta charset>; text in a legacy
         # code page is almost never valid UTF-8 by accident, so the bytes win.
         name = display_name(declared)
-        return utf8, [f"the page declares charset {name!r} but is UTF-8 - read as UTF-8"]
+        return utf8, [Note(f"the page declares charset {name!r} but is UTF-8 - read as UTF-8")]
     for text in (attempt(data, declared), utf8):
         if text is not None:
             return text, []
@@ -183,7 +189,7 @@ def attempt(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
-def guessed(path: Path, data: bytes, declared: str | None) -> tuple[str, list[str]]:
+def guessed(path: Path, data: bytes, declared: str | None) -> tuple[str, list[Note]]:
     """Decode with the package's encoding guess and say so in a note."""
     encoding = detect_encoding(data)
     text = attempt(data, encoding) if encoding else None
@@ -197,7 +203,7 @@ def guessed(path: Path, data: bytes, declared: str | None) -> tuple[str, list[st
     if declared:
         name = display_name(declared)
         note = f"the page declares charset {name!r} but is not valid {name}; " + note
-    return text, [note]
+    return text, [Note(note)]
 
 
 def display_name(encoding: str) -> str:
