@@ -491,7 +491,7 @@ def title_of(soup: BeautifulSoup) -> str:
     """Return the page's <title>, else its og:title, else its first <h1>."""
     title = first(soup, lambda tag: tag.name == "title")
     # An unclosed <title> swallows the page; its text is then no title.
-    if title and first(title, lambda tag: True) is None and collapse(title.get_text()):
+    if title and next(tags_in(title), None) is None and collapse(title.get_text()):
         return collapse(title.get_text())
     meta = first(soup, lambda tag: tag.name == "meta" and attr(tag, "property") == "og:title")
     if meta and collapse(attr(meta, "content")):
