@@ -127,6 +127,15 @@ def test_render_matches_the_documented_layout():
     )
 
 
+def test_an_anchor_used_twice_loads_without_a_warning(recwarn):
+    text = fixture_text().replace("document:\n", "document: &a\n", 1)
+    text = text.replace("claims:\n", "claims: &a\n", 1)
+    assert text.count("&a") == 2
+    register = parse_register(text, "claims/demo.yaml")
+    assert register.problems == [] and register.claims
+    assert [str(warning.message) for warning in recwarn] == []
+
+
 def test_claim_to_dict_gives_plain_data_in_register_order():
     assert claim_to_dict(dataclasses.replace(CLAIM_B, status="vanished")) == {
         "id": "demo-bbb222",

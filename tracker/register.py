@@ -181,6 +181,9 @@ class _Composer(Composer):
                 "and quote the value if it is text"
             )
             raise _Refused(None, None, message, event.start_mark)
+        # With aliases refused, no anchor is ever looked up; one used twice is valid YAML, and
+        # ruamel would print a warning about it into the writer's terminal.
+        self.anchors.pop(getattr(event, "anchor", None), None)
         self.nesting = getattr(self, "nesting", 0) + 1
         try:
             if self.nesting > MAX_YAML_DEPTH:
