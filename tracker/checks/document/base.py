@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.extract import Extraction
-from tracker.model import Source
+from tracker.model import Problem, Source
 from tracker.similar import ClaimMatcher
 
 
@@ -19,3 +19,8 @@ class DocumentAudit:
     matcher: ClaimMatcher
     bibliography: str = "references.bib"
     error: str | None = None
+
+    def problems(self, kind: str) -> list[Problem]:
+        """Return what the extraction found wrong of one kind (nothing when it could not run)."""
+        found = self.extraction.problems if self.extraction else []
+        return [problem for problem in found if problem.kind == kind]

@@ -13,6 +13,5 @@ SUMMARY = "a marker names a reference the document does not have"
 
 
 def check(audit: DocumentAudit) -> Iterator[Finding]:
-    for problem in audit.extraction.problems if audit.extraction else []:
-        if problem.kind == "missing-reference":
-            yield Finding(ID, SEVERITY, problem.path, problem.line, problem.col, problem.message)
+    for problem in audit.problems("missing-reference"):
+        yield Finding(ID, SEVERITY, problem.path, problem.line, problem.col, problem.message)

@@ -13,6 +13,5 @@ SUMMARY = "the reader guessed how to read a document, or left part of it unread"
 
 
 def check(audit: DocumentAudit) -> Iterator[Finding]:
-    for problem in audit.extraction.problems if audit.extraction else []:
-        if problem.kind == "reader-note":
-            yield Finding(ID, SEVERITY, problem.path, problem.line, problem.col, problem.message)
+    for problem in audit.problems("reader-note"):
+        yield Finding(ID, SEVERITY, problem.path, problem.line, problem.col, problem.message)
