@@ -77,6 +77,13 @@ START_TAG = re.compile(r"<[A-Za-z]")
 # its length (found by fuzzing: 2,800 unclosed <P>s in 54 KB, 1.1 s; 10,000 open <div>s then
 # 10,000 short texts, 12 s). Real pages nest a few dozen deep.
 MAX_DEPTH = 200
+# What the parser notes in the soup (the line where it happened), and what to tell the writer.
+PARSER_NOTES = {
+    "unended_tag_line": "a tag opened here never ends (a quote left open?), so the page was "
+    "read up to it - close the tag",
+    "too_deep_line": f"elements nest more than {MAX_DEPTH} deep from here (tags left open?), so "
+    "deeper ones were read beside each other - close the tags",
+}
 
 
 def read_html(path: Path, data: bytes) -> DocumentText:
@@ -85,24 +92,10 @@ def read_html(path: Path, data: bytes) -> DocumentText:
     soup = parse(path, text)
     # What the parser noted is in the soup's own attributes: bs4 answers any other name by
     # searching the whole page for a tag of that name.
-    unended = vars(soup).get("unended_tag_line")
-    if unended is not None:
-        notes.append(
-            Note(
-                "a tag opened here never ends (a quote left open?), so the page was read up to "
-                "it - close the tag",
-                unended,
-            )
-        )
-    too_deep = vars(soup).get("too_deep_line")
-    if too_deep is not None:
-        notes.append(
-            Note(
-                f"elements nest more than {MAX_DEPTH} deep from here (tags left open?), so "
-                "deeper ones were read beside each other - close the tags",
-                too_deep,
-            )
-        )
+    noted = vars(soup)
+    notes.extend(
+        Note(message, noted[name]) for name, message in PARSER_NOTES.items() if name in noted
+    )
     page = Page(string_lines(soup))
     drop_furniture(soup)
     root = article_root(soup)
