@@ -61,6 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.shapes import SHAPES  # noqa: E402
 from tracker.bibliography import load_bibliography  # noqa: E402
 from tracker.extract import Extraction, extract  # noqa: E402
 from tracker.markers import find_markers  # noqa: E402
@@ -229,7 +230,8 @@ BIBTEX = Grammar(
 YAML = Grammar(
     tokens=(
         ":", ": ", "- ", "  ", "    ", "\t", "{", "}", "[", "]", ",", "'", '"', "#", "\n",
-        "&a ", "*a", "&b [x, y]", "*b", "<<: *a", "!!str ", "!!int ", "!!float ", "!!binary ",
+        "&a ", "*a", "&b [x, y]", "*b", "<<: *a", "{x: 1}: ", "[x]: ", "? ? ", "!!str ",
+        "!!int ", "!!float ", "!!binary ",
         "!!timestamp ", "!!set ", "!!omap ", "!!map ", "!!seq ", "!!null ", "!!bool ",
         "!!python/object:os.system ", "!custom ", "? ", "? [a, b]\n", "|", ">", "|-\n", "---\n",
         "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "null", "~", "true", "0x1F", "1e400",
@@ -456,10 +458,27 @@ def make_bibtex(rng: random.Random, shared: Path | None) -> bytes:
     return encode(rng, mutate(rng, text, BIBTEX, chunks))
 
 
+# Shapes of bench/shapes.py that once hung or crashed a loader, or are refused by name.
+HOSTILE_SHAPES = (
+    "nested mapping keys", "nested list keys", "nested explicit keys", "deep flow lists",
+    "deep flow mappings", "deep brackets", "deep block lists", "aliases", "billion laughs",
+    "merge keys", "tags",
+)  # fmt: skip
+
+
+def hostile_register(rng: random.Random) -> str:
+    """Return a hostile register: mostly a few hundred bytes, sometimes tens of kilobytes."""
+    make = SHAPES[rng.choice(HOSTILE_SHAPES)]
+    return make(int(min(20 + rng.expovariate(1 / 1500), MAX_INPUT // 2)))
+
+
 def make_register(rng: random.Random, shared: Path | None) -> bytes:
     items = register_parts()[1]
     if rng.random() < 0.1:
         return encode(rng, random_text(rng, YAML, items))
+    if rng.random() < 0.1:  # nested keys, deep nesting, aliases: as is, or mutated
+        text = hostile_register(rng)
+        return encode(rng, text if rng.random() < 0.5 else mutate(rng, text, YAML, items))
     count = rng.choice((0, 1, 2, 3, rng.randint(1, 6), rng.randint(1, 6), rng.randint(5, 40)))
     return encode(rng, mutate(rng, build_register(rng, count), YAML, items))
 

@@ -16,6 +16,8 @@ the medians, their ratio and the verdict:
 - latency: `tracker check` on a seed page, whole process, against proselint on it.
 - readers: the HTML reader on a 200 KB page and the Word reader on a 50-page document
   (bench/documents.py), and the duplicate-work check on the 45,006-entry ACL file.
+- registers: the register loader on ordinary, pathological and hostile YAML shapes
+  (bench/shapes.py) at 16 KB, 128 KB and 1 MB, and how its time grows with the size.
 - matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
   1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
   agree.
@@ -411,6 +413,41 @@ def readers(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Register loader on every shape
+
+
+def registers(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    """Time the register loader on each shape of bench/shapes.py at sizes eight times apart.
+
+    Linear growth gives about 8x the time for 8x the bytes; the goal is under 24x (as in the
+    suite's complexity tests) between the two largest sizes, for every shape.
+    """
+    from shapes import SHAPES
+
+    from tracker.register import parse_register
+
+    sizes = (16_000, 128_000) if quick else (16_000, 128_000, 1_024_000)
+    for name, make in SHAPES.items():
+        seconds = []
+        for size in sizes:
+            text = make(size)
+            runs = repeat if len(text) < 500_000 else 1
+            took, _ = timed(lambda text=text: parse_register(text, "claims/shape.yaml"), runs)
+            seconds.append((len(text), took))
+        (small, before), (large, after) = seconds[-2:]
+        growth = after / max(before, 1e-4)
+        speeds = ", ".join(f"{size // 1000} KB {took:.3f} s" for size, took in seconds)
+        yield Line(
+            f"registers.{name.replace(' ', '-')}",
+            after,
+            None,
+            "growth < 24x",
+            growth < 24,
+            f"{speeds}; {large / small:.0f}x the bytes took {growth:.1f}x the time",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # Library matching
 
 
@@ -494,6 +531,7 @@ BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "audit": audit,
     "incremental": incremental,
     "readers": readers,
+    "registers": registers,
 }
 
 

@@ -1,7 +1,7 @@
 """Load the data files shipped in tracker/data: word lists, rule packs, cue lexicons.
 
 Word lists are data so that adding a rule is a data-only change; this module is the one
-place that reads them (with the C YAML loader when it is installed).
+place that reads them (with the C YAML parser when it is installed).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import re
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
+from tracker.yamlio import load_yaml
 
 
 def load_data(name: str) -> Any:
     """Load one packaged YAML data file, by its path under tracker/data."""
     text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return load_yaml(text, round_trip=False, fast=True)
 
 
 def data_names(folder: str) -> list[str]:

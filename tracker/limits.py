@@ -27,6 +27,9 @@ MAX_BIBLIOGRAPHY_BYTES = 32 * MIB
 MAX_SETTINGS_BYTES = 1 * MIB
 # How deep YAML collections may nest in a register; the tracker writes six levels at most.
 MAX_YAML_DEPTH = 50
+# How many values (scalars and collections) a YAML file may hold. A register the tracker
+# writes holds one per 13 bytes or so: about 300,000 at the register's size limit.
+MAX_YAML_NODES = 1_000_000
 # Past what a file reports of its size, it is read in parts of this size.
 READ_PART = MIB
 

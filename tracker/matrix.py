@@ -32,11 +32,11 @@ from tracker.project import Project
 from tracker.register import (
     VERDICTS,
     RegisterError,
-    _dump,
     _load_for_merge,
     _normalize_tails,
 )
 from tracker.report import claim_status
+from tracker.yamlio import dump_yaml
 
 COLUMNS = (
     "claim_id",
@@ -579,7 +579,7 @@ class _Import:
         for target, name, value in self.edits:
             apply_edit(target, name, value)
         for tree in touched.values():
-            text = _dump(tree.root)
+            text = dump_yaml(tree.root)
             if text != tree.text and write:
                 # Under the lock nobody else changes it; without one (no flock), refuse if
                 # somebody did, rather than overwrite their edit.

@@ -10,26 +10,17 @@ import codecs
 import contextlib
 import dataclasses
 import datetime
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import CommentMark, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
-from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from tracker.limits import (
     MAX_REGISTER_BYTES,
-    MAX_YAML_DEPTH,
     TooLarge,
     file_size,
     read_bytes,
@@ -48,10 +39,12 @@ from tracker.model import (
     Span,
     Suppression,
 )
+from tracker.yamlio import YamlProblem, dump_yaml, load_yaml
 
 # dismissed: a reviewer decided the unit is no claim (a `note` says why); extraction keeps it so.
 STATUSES = ("active", "vanished", "dismissed")
 PROBLEM_KIND = "malformed-register"
+NOT_READ = "nothing in this register was read"
 LOCATION_FIELDS = ("line", "start", "end")
 HEADER = (
     "Claims register for {path}.\n"
@@ -99,212 +92,23 @@ class MergeResult:
         return self.text != self.previous
 
 
-# ---------------------------------------------------------------------------------------------
-# YAML set-up
-
-
-class _Representer(RoundTripRepresenter):
-    """Write values so that they read back exactly, and null as `null`."""
-
-    def represent_none(self, data: Any) -> Any:
-        # An empty value reads like a field someone forgot to fill.
-        return self.represent_scalar("tag:yaml.org,2002:null", "null")
-
-    def represent_str(self, data: str) -> Any:
-        if any(char in "\x85\u2028\u2029" for char in data):
-            # ruamel would write these raw inside single quotes, where they read back as breaks.
-            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-        if data[:1] in ("?", ":"):
-            # ruamel leaves `?x` and `: x` unquoted inside {...} and [...], and cannot read them.
-            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
-        return super().represent_str(data)
-
-    def represent_scalar_float(self, data: Any) -> Any:
-        node = super().represent_scalar_float(data)
-        with contextlib.suppress(ValueError):
-            if float(node.value.replace("_", "")) == data:
-                return node
-        # ruamel keeps a float's written digits but can lose the last one of a long mantissa.
-        return self.represent_float(float(data))
-
-
-_Representer.add_representer(type(None), _Representer.represent_none)
-_Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
-_Representer.add_representer(str, _Representer.represent_str)
-
-
-class _Constructor(RoundTripConstructor):
-    """Read an impossible date such as 2026-13-45 as text, instead of failing the whole file."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-
-# The tags a register may spell out: YAML's own types. Any other tag (`!!python/...`, `!x`) is
-# refused before anything is built from it.
-CORE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-)
-
-
-class _Refused(ComposerError):
-    """YAML the register format has no use for; its message says what to write instead."""
-
-
-class _Composer(Composer):
-    """Build nodes as ruamel does, but refuse aliases and foreign tags where they stand.
-
-    Registers the tracker writes use neither. An alias is refused before it is resolved, so a
-    "billion laughs" file costs no more than its own length; a foreign tag, such as
-    `!!python/object/apply`, is refused before any constructor sees it.
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.parser.peek_event()
-        if isinstance(event, AliasEvent):
-            message = (
-                f"the alias *{event.anchor} repeats a value marked &{event.anchor}, and a "
-                "register may not use aliases - write the value out in full"
-            )
-            raise _Refused(None, None, message, event.start_mark)
-        tag = getattr(event, "tag", None) if isinstance(event, NodeEvent) else None
-        if tag is not None and tag not in CORE_TAGS:
-            message = (
-                f"the tag {_written_tag(tag)} is not part of the register format - remove it, "
-                "and quote the value if it is text"
-            )
-            raise _Refused(None, None, message, event.start_mark)
-        # With aliases refused, no anchor is ever looked up; one used twice is valid YAML, and
-        # ruamel would print a warning about it into the writer's terminal.
-        self.anchors.pop(getattr(event, "anchor", None), None)
-        self.nesting = getattr(self, "nesting", 0) + 1
-        try:
-            if self.nesting > MAX_YAML_DEPTH:
-                raise _Refused(None, None, _DEEP_MESSAGE, event.start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.nesting -= 1
-
-
-_DEEP_MESSAGE = (
-    f"values nested more than {MAX_YAML_DEPTH} levels deep (a register needs fewer than ten) "
-    "- fix the YAML by hand"
-)
-# A run of flow brackets deeper than the limit. ruamel's scanner looks ahead across such a
-# run in time the square of its length before the depth limit can stop it, so it is refused
-# before parsing. Claim texts never hold fifty-odd brackets in a row.
-_DEEP_FLOW = re.compile(rf"(?:[\[{{][ \t\r\n]*){{{MAX_YAML_DEPTH + 1}}}")
-
-
-def _deep_flow(text: str) -> tuple[int, int] | None:
-    """Return the 0-based line and column where flow brackets pass the depth limit, if any."""
-    match = _DEEP_FLOW.search(text)
-    if match is None:
-        return None
-    last = max(text.rfind("[", 0, match.end()), text.rfind("{", 0, match.end()))
-    before = text[:last]
-    return before.count("\n"), last - (before.rfind("\n") + 1)
-
-
-def _written_tag(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!", 1) if tag.startswith("tag:") else tag
-
-
-def _read_yaml(text: str) -> tuple[Any, tuple[int, int, str] | None]:
-    """Load YAML text; return the data, or the 0-based line, column and message of the error."""
-    if len(text) > MAX_REGISTER_BYTES:
-        return None, (0, 0, _too_large_message(size_text(len(text.encode("utf-8")))))
-    deep = _deep_flow(text)
-    if deep is not None:
-        return None, (*deep, f"{_DEEP_MESSAGE}; nothing in this register was read")
-    try:
-        return _yaml().load(text), None
-    except Exception as error:
-        # ruamel raises KeyError, ValueError and others besides YAMLError for bad tagged values;
-        # RecursionError is caught too, though the depth limit should stop nesting first.
-        line, col = _error_position(error, text)
-        return None, (line, col, _error_message(error))
-
-
-# Text the two parsers are known to read differently goes to ruamel's: a "!" where a tag could
-# start (libyaml's nodes do not tell a tag written out from one resolved, and ruamel keeps
-# written tags), tabs, which libyaml takes in more places, the line breaks of YAML 1.1
-# that YAML 1.2 reads as text, and a byte-order mark after the first character (libyaml
-# passes over a second one at the start; ruamel reads it as text).
-_LIBYAML_DIFFERS = re.compile(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]|(?s:.)\ufeff", re.M)
-
-
-def _read_with_libyaml(text: str) -> Any:
-    """Load YAML that needs none of the checks of `_Composer`, or raise.
-
-    The nodes come from libyaml; a node met twice is an alias, which this raises on rather
-    than resolve, as it does on foreign tags and deep nesting, so that ruamel's parser reports
-    them. The round-trip constructor then builds the same values, lines and columns as ruamel.
-    """
-    assert _FastComposer is not None
-    root = _FastComposer(text).get_single_node()
-    if root is None:
-        return None
-    seen: set[int] = set()
-    pending = [(root, 1)]
-    while pending:
-        node, depth = pending.pop()
-        if id(node) in seen or node.tag not in CORE_TAGS or depth > MAX_YAML_DEPTH:
-            raise ValueError("read by ruamel's parser, which says what is wrong")
-        seen.add(id(node))
-        if isinstance(node.value, list):
-            for item in node.value:
-                for child in item if isinstance(item, tuple) else (item,):
-                    pending.append((child, depth + 1))
-    return _yaml().constructor.construct_document(root)
-
-
 def _too_large_message(size: str, outcome: str = "is {size}, {more}, and was not read") -> str:
     more = f"more than the {size_text(MAX_REGISTER_BYTES)} a register may be"
     said = outcome.format(size=size or "too large", more=more)
     return f"the register {said} - split its document into smaller pages"
 
 
-try:
-    from _ruamel_yaml import CParser
-    from ruamel.yaml.resolver import VersionedResolver
+def _read_yaml(text: str, fast: bool = False) -> tuple[Any, tuple[int, int, str] | None]:
+    """Load YAML text; return the data, or the 0-based line, column and message of the error.
 
-    class _FastComposer(CParser, VersionedResolver):  # type: ignore[misc]
-        """libyaml's composer with the round-trip loader's resolver (YAML 1.2 types)."""
-
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            self._parser = self._composer = self
-            VersionedResolver.__init__(self, loadumper=self)
-
-except ImportError:  # ruamel.yaml.clib is optional: without it, every register goes the slow way
-    _FastComposer = None  # type: ignore[assignment, misc]
-
-
-def _yaml() -> YAML:
-    """Return a round-trip YAML in the register layout; one per use, as it holds state."""
-    yaml = YAML(typ="rt")
-    yaml.Representer = _Representer
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    # Claim texts are long; folding them over several lines would make diffs hard to read.
-    yaml.width = 1_000_000
-    return yaml
-
-
-def _dump(data: Any) -> str:
-    stream = io.StringIO()
-    _yaml().dump(data, stream)
-    return stream.getvalue()
+    fast reads with libyaml's parser where it can, which keeps no comments: for loading only.
+    """
+    if len(text) > MAX_REGISTER_BYTES:
+        return None, (0, 0, _too_large_message(size_text(len(text.encode("utf-8")))))
+    try:
+        return load_yaml(text, fast=fast), None
+    except YamlProblem as problem:
+        return None, (problem.line, problem.col, f"{problem.message}; {NOT_READ}")
 
 
 def _flow_map(**values: Any) -> CommentedMap:
@@ -317,48 +121,6 @@ def _flow_seq(values: Iterable[Any]) -> CommentedSeq:
     node = CommentedSeq(values)
     node.fa.set_flow_style()
     return node
-
-
-def _error_position(error: Exception, text: str) -> tuple[int, int]:
-    """Return the 0-based line and column a YAML error points at."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if mark is not None:
-        return mark.line, mark.column
-    position = getattr(error, "position", None)
-    if isinstance(position, int):
-        before = text[:position]
-        return before.count("\n"), position - (before.rfind("\n") + 1)
-    return 0, 0
-
-
-def _error_message(error: Exception) -> str:
-    if isinstance(error, _Refused):
-        return f"{error.problem}; nothing in this register was read"
-    if isinstance(error, DuplicateKeyError):
-        return _duplicate_key_message(error)
-    first_line = (str(error).splitlines() or [""])[0]
-    if isinstance(error, YAMLError):
-        problem = getattr(error, "problem", None) or first_line
-    else:
-        problem = f"a value cannot be read ({type(error).__name__}: {first_line})"
-    context, mark = getattr(error, "context", None), getattr(error, "context_mark", None)
-    if context and mark is not None:
-        # The problem is often found far below its cause, e.g. an unclosed [ at the file's end.
-        problem = f"{problem} {context} from line {mark.line + 1}"
-    hint = "indent with spaces, not tabs" if "\\t" in problem else "fix the YAML by hand"
-    return f"unreadable YAML: {problem} - {hint}; nothing in this register was read"
-
-
-def _duplicate_key_message(error: DuplicateKeyError) -> str:
-    # ruamel's own message quotes both values whole, which for a claim is the whole claim.
-    problem = str(getattr(error, "problem", "") or "")
-    key = problem.split('"')[1] if problem.count('"') >= 2 else "a key"
-    first = getattr(error, "context_mark", None)
-    where = f" in the mapping that starts on line {first.line + 1}" if first is not None else ""
-    return (
-        f"unreadable YAML: duplicate key `{key}`{where} - keep one of the two; nothing in this "
-        "register was read"
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,17 +172,14 @@ def parse_register(text: str, display_path: str) -> Register:
     reads without a problem is taken. Any other is read again by ruamel's parser, whose
     messages and positions are the ones the tracker reports.
     """
-    if _FastComposer is not None and not _LIBYAML_DIFFERS.search(text) and _deep_flow(text) is None:
-        try:
-            data = _read_with_libyaml(text)
-        except Exception:  # libyaml refuses what ruamel will explain
-            data = None
-        if isinstance(data, CommentedMap):
-            register = _register_of(data, _Reader(display_path))
-            if not register.problems:
-                return register
+    data, error = _read_yaml(text, fast=True)
+    if isinstance(data, CommentedMap):
+        register = _register_of(data, _Reader(display_path))
+        if not register.problems:
+            return register
+        # The problems are reported at the lines and columns ruamel's parser gives.
+        data, error = _read_yaml(text)
     reader = _Reader(display_path)
-    data, error = _read_yaml(text)
     if error is not None:
         line, col, message = error
         reader.report((line, col), message)
@@ -815,7 +574,7 @@ def render_new_register(document: DocumentInfo, claims: list[Claim]) -> str:
     root["document"] = document_to_node(document)
     root["claims"] = CommentedSeq(claim_to_node(claim) for claim in claims)
     root.yaml_set_start_comment(HEADER.format(path=_printable(document.path)))
-    return _dump(root)
+    return dump_yaml(root)
 
 
 def _printable(text: str) -> str:
@@ -999,7 +758,7 @@ def merge_register(
     _merge_claims(root["claims"], claims, merge)
     if merge.touched:
         # Untouched registers are returned as read, so a rerun never reformats a person's file.
-        merge.result.text = _within_limit(_dump(root), display_path)
+        merge.result.text = _within_limit(dump_yaml(root), display_path)
     return merge.result
 
 
@@ -1216,7 +975,7 @@ def record_review_in_text(
         # A person's locator or quote gets its own lines, as in a freshly written register.
         citation.fa.set_block_style()
     _replace_review(item, review)
-    return _dump(root)
+    return dump_yaml(root)
 
 
 def _claim_item(seq: CommentedSeq, claim_id: str, display_path: str) -> CommentedMap:

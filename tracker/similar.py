@@ -1,10 +1,10 @@
 """Find the registered claim that says nearly the same thing as a new sentence.
 
 Writers ask "does the team already cite something for this?". The register is read with
-the fast C YAML loader (texts and keys only; validation is the audit's job), and sentences
-are compared by rapidfuzz's token-set ratio after markers, case and typographic quotes are
-set aside; a candidate much shorter or longer than the sentence is passed over, since
-token-set ratio scores any subset as a perfect match.
+the fast C YAML parser, checked as all YAML is (texts and keys only; validation is the
+audit's job), and sentences are compared by rapidfuzz's token-set ratio after markers, case
+and typographic quotes are set aside; a candidate much shorter or longer than the sentence
+is passed over, since token-set ratio scores any subset as a perfect match.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from ruamel.yaml import YAML
 
-from tracker.limits import MAX_REGISTER_BYTES, read_bytes
+from tracker.limits import MAX_REGISTER_BYTES, TooLarge, read_bytes
 from tracker.markers import find_markers
+from tracker.yamlio import YamlProblem, load_yaml
 
 MIN_SCORE = 85.0
 MIN_LENGTH_RATIO = 0.6
@@ -55,13 +55,13 @@ def comparable(text: str) -> str:
 
 def known_claims(folder: Path) -> list[KnownClaim]:
     """Read every register in folder and return its active claims that cite something."""
-    yaml = YAML(typ="safe")
     found: list[KnownClaim] = []
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         try:
             # The size limit keeps a huge register from taking minutes here as well.
-            data = yaml.load(read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig"))
-        except Exception:  # a broken or oversized register is the audit's finding, not ours
+            text = read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig")
+            data = load_yaml(text, round_trip=False, fast=True)
+        except (OSError, ValueError, TooLarge, YamlProblem):  # the audit reports a bad register
             continue
         found.extend(cited_claims(data))
     return found
