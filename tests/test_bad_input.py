@@ -387,7 +387,7 @@ def test_extract_reads_the_good_pages_and_names_the_bad_ones(bad_project: Path) 
     result = tracker("extract", "--format", "json", "-C", bad_project, *paths)
     assert result.exit_code == 2  # some pages could not be read
     readable = [c.target for c in CASES if c.target in pages and c.check == "document.uncited"]
-    extracted = json.loads(result.stdout)
+    extracted = [json.loads(line) for line in result.stdout.splitlines()]
     assert [e["document"] for e in extracted] == ["content/good.txt", *readable]
     for case in CASES:
         if case.target in pages and case.check == "document.unreadable":

@@ -348,9 +348,9 @@ def test_identifier_indexes_are_normalized_first_wins_and_cached():
 
 
 def test_bibliography_can_be_built_by_hand():
-    source = Source("k", "misc", {"doi": "10.1/X"}, 1)
+    source = Source("k", "misc", {"doi": "10.1000/X"}, 1)
     bib = Bibliography("refs.bib", {"k": source}, [])
-    assert bib.by_doi() == {"10.1/x": "k"}
+    assert bib.by_doi() == {"10.1000/x": "k"}
 
 
 # --- shared material -------------------------------------------------------------------
@@ -445,3 +445,46 @@ def entries(draw) -> str:
 def test_any_entries_parse_without_raising(blocks, separator):
     text = separator.join(blocks)
     assert_lines_in_range(text, parse_bibliography(text, "refs.bib"))
+
+
+# Entries as Better BibTeX exports them for biblatex (date, journaltitle, @online, @report,
+# @thesis, langid): none lacks a field biblatex needs.
+BIBLATEX_ENTRIES = [
+    "@article{shin2021, title = {Comparative Proteomic Analysis of the Mesenchymal Stem Cells"
+    " Secretome}, author = {Shin, Sungho and Lee, Jin}, date = {2021-03-04},"
+    " journaltitle = {International Journal of Molecular Sciences}, volume = {22}, number = {5},"
+    " pages = {2551}, doi = {10.3390/ijms22052551}, langid = {english}}",
+    "@online{fda2023, title = {Important Patient Alert on Exosome Products},"
+    " author = {{U.S. Food and Drug Administration}}, date = {2023-06-21},"
+    " url = {https://www.fda.gov/}, urldate = {2026-11-01}, langid = {english}}",
+    "@report{who2021, title = {Guidance}, author = {{World Health Organization}},"
+    " institution = {WHO}, date = {2021}, location = {Geneva}}",
+    "@thesis{doe2020, title = {Zinc and Colds}, author = {Doe, Ann}, institution = {Nowhere"
+    " University}, date = {2020}, type = {phdthesis}}",
+    "@book{roe2019, title = {Skin}, author = {Roe, Rita}, date = {2019}, location = {Boston}}",
+]
+
+
+@pytest.mark.parametrize("entry", BIBLATEX_ENTRIES)
+def test_biblatex_entries_have_what_biblatex_needs(entry):
+    assert parse_bibliography(entry, "refs.bib").problems == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "lacks"),
+    [
+        ("@report{r, author = {A, B}, title = {T}, date = {2020}}", "lacks institution"),
+        ("@online{o, title = {T}, date = {2020}}", "lacks url or doi or eprint"),
+        ("@article{a, author = {A, B}, title = {T}, date = {2020}}", "lacks journaltitle "),
+        # BibTeX's @book needs a publisher; biblatex's does not.
+        ("@book{b, author = {A, B}, title = {T}, year = {2020}}", "lacks publisher"),
+    ],
+)
+def test_biblatex_and_bibtex_entries_lacking_fields(entry, lacks):
+    (problem,) = parse_bibliography(entry, "refs.bib").problems
+    assert lacks in problem.message + " "
+
+
+def test_biblatex_fields_give_year_and_journal():
+    (source,) = parse_bibliography(BIBLATEX_ENTRIES[0], "refs.bib").sources.values()
+    assert (source.year, source.journal) == ("2021", "International Journal of Molecular Sciences")

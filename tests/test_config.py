@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.config import ProjectError, find_root, load_config
+from tracker.config import Config, ProjectError, find_root, load_config
 from tracker.model import Severity
 from tracker.project import load_project, open_project
 
@@ -40,7 +40,6 @@ def test_find_root_from_a_subfolder(tmp_path: Path, files: dict[str, str], found
         ({"sources": "info"}, "sources.unused", Severity.INFO),
         ({"sources": "info", "sources.unused": "error"}, "sources.unused", Severity.ERROR),
         ({"sources.unused": "off"}, "sources.unused", None),
-        ({"source": "off"}, "sources.unused", Severity.WARNING),
     ],
 )
 def test_most_specific_prefix_wins(
@@ -53,9 +52,17 @@ def test_most_specific_prefix_wins(
     assert config.level(check, Severity.WARNING) == level
 
 
+def test_a_prefix_matches_whole_parts_of_an_id_only(tmp_path: Path) -> None:
+    config = Config(tmp_path, checks={"source": "off"})
+    assert config.level("sources.unused", Severity.WARNING) == Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
+        ("[tool.tracker.checks]\n'sources.unsued' = 'off'\n", "did you mean 'sources.unused'?"),
+        ("[tool.tracker.checks]\n'source' = 'off'\n", "did you mean 'sources'?"),
+        ("[tool.tracker.checks]\n'zzz.qqq' = 'off'\n", "names no check or family"),
         ("[tool.tracker]\ncolour = 'red'\n", "unknown setting"),
         ("[tool.tracker.checks]\n'sources' = 'loud'\n", "use one of off, info, warning, error"),
         ("[tool.tracker\n", "fix the TOML syntax"),

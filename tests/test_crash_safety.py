@@ -329,7 +329,7 @@ def test_kills_during_extract_write(tmp_path: Path, seed: Seed, monkeypatch) -> 
     result = extract(root / "content/page.txt", bibliography(root), root)
 
     kills = kill_during_writes(
-        lambda: write_register(root / "claims", result), root / REGISTER, KILLS
+        lambda: write_register(root / REGISTER, result), root / REGISTER, KILLS
     )
     print(figures("extract --write", kills))
     merged = check_kills(kills, root, seed)

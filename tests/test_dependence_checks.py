@@ -23,7 +23,7 @@ from tracker.project import load_project
 from tracker.retractions import load_retractions
 from tracker.similar import comparable, similar_length
 
-from .conftest import REPO, RETRACTIONS, Files, audit_for
+from .conftest import REPO, RETRACTIONS, Files, audit_for, write_project
 from .examples_dependence import (
     COLDS,
     COLDS_AGAIN,
@@ -360,3 +360,50 @@ def test_iso_dates_are_read_and_a_missing_date_is_said(tmp_path: Path) -> None:
     [finding] = retracted.check(audit)
     assert finding.message.startswith("retracted on a date the data does not give (")
     assert "; also corrected on 2023-05-06, record 1)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "http://dx.doi.org/10.5555/tracker.retracted.1",
+        "https://doi.org/10.5555/TRACKER.RETRACTED.1",
+        "10.5555/tracker.retracted.1.",
+        "doi: 10.5555/tracker.retracted.1",
+        "https://doi.org/10.5555%2Ftracker.retracted.1",
+    ],
+)
+def test_a_retracted_paper_is_found_however_its_doi_is_written(written: str) -> None:
+    [notice_] = load_retractions(SAMPLE).notices_for(source(doi=written))
+    assert notice_.record == "900001"
+
+
+def test_the_matrix_says_what_the_retraction_data_holds(tmp_path: Path) -> None:
+    from tracker.matrix import build_matrix
+    from tracker.project import load_project
+
+    # One claim cites a retracted paper (its DOI written as a link with a period) and a clean one.
+    project = write_project(
+        tmp_path,
+        {
+            "references.bib": (
+                "@article{paper, author = {Doe, Jan}, title = {Vitamin Q Shortens Winter Colds},"
+                " journal = {J}, year = {2020},"
+                " doi = {http://dx.doi.org/10.5555/tracker.retracted.1.}}\n"
+                "@article{smith2020trial, author = {Smith, Anna}, title = {A Trial}, journal = {J},"
+                " year = {2020}, doi = {10.1000/test.1}}\n"
+            ),
+            "claims/page.yaml": (
+                "document:\n  title: V\n  path: content/page.txt\nclaims:\n"
+                "  - id: p-000001\n    text: Vitamin D reduces colds in winter. [1]\n"
+                "    location: {line: 1, start: 0, end: 38}\n    kinds: [efficacy]\n"
+                "    citations:\n      - {key: paper, marker: '[1]', ref: 1}\n"
+                "      - {key: smith2020trial, marker: '[1]', ref: 1}\n"
+            ),
+        },
+    )
+    data = load_retractions(SAMPLE)
+    rows = build_matrix(load_project(project), [], data)
+    by_key = {row["source_key"]: row["retraction"] for row in rows}
+    assert by_key["paper"] == f"retracted on 2024-03-14 (as of {data.as_of})"
+    assert by_key["smith2020trial"] == f"no notice as of {data.as_of}"
+    assert {row["retraction"] for row in build_matrix(load_project(project), [])} == {""}

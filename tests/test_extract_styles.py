@@ -117,3 +117,46 @@ def test_bracket_numbered_references_without_full_stops_stay_apart(tmp_path: Pat
     result = extract(page)
     assert [r.entry.number for r in result.references] == [1, 2]
     assert not [p for p in result.problems if "reference list has" in p.message]
+
+
+MANUBOT_SOURCES = {
+    "shin2021": Source(
+        "shin2021",
+        "article",
+        {
+            "title": "Comparative Proteomic Analysis of the Secretome",
+            "doi": "10.3390/ijms22052551",
+            "pmid": "33807701",
+            "pmcid": "PMC7961749",
+        },
+        1,
+    ),
+    "fda": Source("fda", "misc", {"title": "Alert", "url": "https://www.fda.gov/safety/alert/"}, 2),
+    "rogers": Source("rogers", "book", {"title": "Skin", "isbn": "978-0-19-852663-6"}, 3),
+    "preprint": Source(
+        "preprint", "misc", {"title": "P", "eprint": "2101.00001", "eprinttype": "arxiv"}, 4
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("marker", "key"),
+    [
+        ("[@doi:10.3390/IJMS22052551]", "shin2021"),
+        ("[@doi:https://doi.org/10.3390/ijms22052551]", "shin2021"),
+        ("[@pmid:33807701]", "shin2021"),
+        ("[@pmcid:PMC7961749]", "shin2021"),
+        ("[@url:http://fda.gov/safety/alert]", "fda"),
+        ("[@isbn:9780198526636]", "rogers"),
+        ("[@arxiv:2101.00001v2]", "preprint"),
+        ("[@doi:10.9999/not.in.the.bibliography]", None),
+        ("[@shin2021]", "shin2021"),
+    ],
+)
+def test_manubot_citation_ids_resolve_by_identifier(tmp_path: Path, marker: str, key) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(f"Secretome reduces inflammation in knees {marker}.\n", encoding="utf-8")
+    (claim,) = extract(page, MANUBOT_SOURCES).claims
+    (citation,) = claim.citations
+    assert citation.key == key and citation.marker == marker
+    assert citation.score == (1.0 if key else None)

@@ -885,3 +885,11 @@ def test_a_tag_that_never_ends_ends_the_page_with_a_note() -> None:
 def test_what_follows_a_tag_that_never_ends_is_passed_over_in_linear_time() -> None:
     """html.parser read every later tag to the end of the page again (fuzzing, 128 KB: 4.5 s)."""
     assert_linear(lambda data: read_html(Path("page.html"), data), unended_tag_page, 200)
+
+
+def test_the_pinned_bs4_still_takes_our_parser():
+    """The nesting cap and the end-tag bookkeeping need bs4's parser-class hook (4.13 on);
+    without it the reader would fall back to the stock parser and lose both, silently."""
+    from tracker.readers import html
+
+    assert html._BUILDER is html._Builder

@@ -192,9 +192,9 @@ def test_export_columns_and_values(project: Path) -> None:
 
 
 def test_export_lists_the_check_ids_of_each_claims_findings(project: Path) -> None:
-    from tracker.commands.common import audit
+    from tracker.commands.common import audit_outcome
 
-    _, _, findings = audit(project, None)
+    findings = audit_outcome(project, None)[2].findings
     rows = read_csv(export_to(project, "matrix.csv"))
     for row in rows:
         checks = sorted({f.check for f in findings if f.claim_id == row["claim_id"]})
@@ -258,7 +258,7 @@ def test_export_xlsx_layout(project: Path) -> None:
     assert header == list(COLUMNS)
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:T5"
+    assert sheet.auto_filter.ref == "A1:U5"
     assert sheet.column_dimensions["F"].width == 60  # claim
     claim, quote = sheet.cell(row=3, column=6), sheet.cell(row=3, column=13)
     assert claim.alignment.wrap_text and quote.alignment.wrap_text

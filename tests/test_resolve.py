@@ -189,3 +189,57 @@ def test_indexed_scores_equal_brute_force(acl_sample: dict[str, Source], seed: i
     ref = mutated_reference(rng.choice(entries), rng, entries)
     found = {key: score for key, (score, _) in Resolver(acl_sample).scores(ref)}
     assert found == pytest.approx(brute_force_scores(acl_sample, ref))
+
+
+@pytest.mark.parametrize(
+    ("bibtex", "reference"),
+    [
+        ("van der Berg, Jan and Lee, Kim", "van der Berg J, Lee K"),
+        ("Jan van der Berg", "Berg J van der"),
+        ("de Souza, Maria", "de Souza M"),
+        ("Müller, Hans", "Muller H"),
+        ('M{\\"u}ller, Hans', "Müller H"),
+        ("{World Health Organization}", "World Health Organization. Guidelines"),
+        ("{Acme and Sons} and Smith, J.", "Acme and Sons"),
+        ("Shin, Sungho AND Lee, Jin", "Shin S, Lee J"),
+    ],
+)
+def test_first_authors_meet_across_bibtex_and_reference_styles(bibtex, reference):
+    assert author_score(reference, bibtex) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("bibtex", "reference"),
+    [("van der Berg, Jan", "Lee K, van der Berg J"), ("Shin, Sungho", "Shinn S")],
+)
+def test_different_first_authors_do_not_meet(bibtex, reference):
+    assert author_score(reference, bibtex) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("title", "tokens"),
+    [
+        ("Sécurité des cellules souches", ("securite", "des", "cellules", "souches")),
+        ('M{\\"u}ller glia', ("muller", "glia")),
+        ("Müller glia", ("muller", "glia")),
+        ("Caf\\'e culture", ("cafe", "culture")),
+        ("Wharton's jelly", ("wharton", "jelly")),
+    ],
+)
+def test_title_words_are_unicode_and_meet_their_ascii_spelling(title, tokens):
+    assert words_of(title).tokens == tokens
+
+
+def test_a_title_with_accents_resolves_against_its_ascii_export():
+    sources = {
+        "k": Source(
+            "k",
+            "article",
+            {"title": "Securite des therapies cellulaires", "author": "Muller, H", "year": "2020"},
+            1,
+        )
+    }
+    ref = ParsedReference(
+        title="Sécurité des thérapies cellulaires", authors="Müller H", year="2020"
+    )
+    assert Resolver(sources).resolve(ref).key == "k"

@@ -108,7 +108,7 @@ def test_python_tags_in_a_project_run_nothing(tmp_path: Path, monkeypatch) -> No
         tracker("export", "--output", matrix),
     ]
     assert [r.exit_code for r in runs] == [1, 0, 0, 0, 0, 0, 0, 0], [r.output for r in runs]
-    assert "claims/evil.yaml:7:11: register.malformed: the tag !!python" in runs[0].output
+    assert "claims/evil.yaml:7:11: error register.malformed: the tag !!python" in runs[0].output
     assert not list(tmp_path.rglob("PWNED"))
 
 

@@ -129,10 +129,10 @@ def test_the_audit_and_the_writers_check_report_it_and_go_on(tmp_path: Path, tex
     audit = CliRunner().invoke(cli, check, catch_exceptions=False)
     writers = CliRunner().invoke(cli, [*check, str(project / "content/draft.txt")])
     line, col = where
-    assert f"claims/hostile.yaml:{line}:{col}: register.malformed: " in audit.output
+    assert f"claims/hostile.yaml:{line}:{col}: error register.malformed: " in audit.output
     for result in (audit, writers):
         assert result.exit_code == 1
-        assert "draft.txt:1:1: document.uncited" in result.output
+        assert "draft.txt:1:1: error document.uncited" in result.output
 
 
 # Every function of the tracker that hands YAML text to the loader, by module. A new one must

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -32,25 +31,88 @@ from tracker.limits import MAX_BIBLIOGRAPHY_BYTES, TooLarge, file_size, read_byt
 from tracker.model import Bibliography, Problem, Source
 
 # The fields each entry type needs, as BibTeX's standard styles define them;
-# "a|b" means either will do. A type not listed needs a title only.
+# "a|b" means either will do. A type not listed needs a title only. Dates may be written the
+# biblatex way (`date`, `journaltitle`) in BibTeX entries too, as Zotero exports them.
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "article": ("author", "title", "journal", "year"),
-    "book": ("author|editor", "title", "publisher", "year"),
+    "article": ("author", "title", "journal|journaltitle", "year|date"),
+    "book": ("author|editor", "title", "publisher", "year|date"),
     "booklet": ("title",),
-    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
-    "incollection": ("author", "title", "booktitle", "publisher", "year"),
-    "inproceedings": ("author", "title", "booktitle", "year"),
-    "conference": ("author", "title", "booktitle", "year"),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year|date"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year|date"),
+    "inproceedings": ("author", "title", "booktitle", "year|date"),
+    "conference": ("author", "title", "booktitle", "year|date"),
     "manual": ("title",),
-    "mastersthesis": ("author", "title", "school", "year"),
-    "phdthesis": ("author", "title", "school", "year"),
-    "proceedings": ("title", "year"),
-    "techreport": ("author", "title", "institution", "year"),
+    "mastersthesis": ("author", "title", "school|institution", "year|date"),
+    "phdthesis": ("author", "title", "school|institution", "year|date"),
+    "proceedings": ("title", "year|date"),
+    "techreport": ("author", "title", "institution", "year|date"),
     "unpublished": ("author", "title", "note"),
     "misc": ("title",),
-    "online": ("title",),
 }
+# What biblatex needs (its manual, section 2.1.1), for entries written for biblatex: of a
+# biblatex type, or using its fields. A publisher is not among them; biblatex's aliases
+# (journal, school, address) are accepted for its names. Web pages and data sets often name
+# no author, and Zotero exports them so: only a title and a way to find them are asked.
+BIBLATEX_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journaltitle|journal", "date|year"),
+    "book": ("author|editor", "title", "date|year"),
+    "mvbook": ("author|editor", "title", "date|year"),
+    "inbook": ("author", "title", "booktitle", "date|year"),
+    "bookinbook": ("author", "title", "booktitle", "date|year"),
+    "suppbook": ("author", "title", "booktitle", "date|year"),
+    "booklet": ("author|editor", "title", "date|year"),
+    "collection": ("editor", "title", "date|year"),
+    "mvcollection": ("editor", "title", "date|year"),
+    "incollection": ("author", "title", "booktitle", "date|year"),
+    "suppcollection": ("author", "title", "booktitle", "date|year"),
+    "manual": ("title", "date|year"),
+    "misc": ("title",),
+    "online": ("title", "url|doi|eprint"),
+    "dataset": ("title",),
+    "software": ("title",),
+    "patent": ("author", "title", "number", "date|year"),
+    "periodical": ("editor", "title", "date|year"),
+    "proceedings": ("title", "date|year"),
+    "mvproceedings": ("title", "date|year"),
+    "inproceedings": ("author", "title", "booktitle", "date|year"),
+    "conference": ("author", "title", "booktitle", "date|year"),
+    "report": ("author", "title", "institution", "date|year"),
+    "techreport": ("author", "title", "institution", "date|year"),
+    "thesis": ("author", "title", "institution|school", "date|year"),
+    "mastersthesis": ("author", "title", "institution|school", "date|year"),
+    "phdthesis": ("author", "title", "institution|school", "date|year"),
+    "unpublished": ("author", "title", "date|year"),
+}
+# Fields only biblatex knows: an entry with one of them was written for biblatex.
+BIBLATEX_FIELDS = frozenset(
+    {
+        "date",
+        "journaltitle",
+        "location",
+        "urldate",
+        "eprinttype",
+        "eprintclass",
+        "langid",
+        "shortjournal",
+        "maintitle",
+        "subtitle",
+        "titleaddon",
+        "origdate",
+        "eventdate",
+        "venue",
+        "pagetotal",
+    }
+)
 DEFAULT_REQUIRED_FIELDS: tuple[str, ...] = ("title",)
+# Names BibTeX and biblatex give one field.
+_ALIASES = {
+    "journal": {"journaltitle"},
+    "journaltitle": {"journal"},
+    "year": {"date"},
+    "date": {"year"},
+    "school": {"institution"},
+    "institution": {"school"},
+}
 
 # Field names whose appearance as "name =" inside another value betrays a missing comma.
 KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -125,7 +187,9 @@ _DEFAULT_ADVICE = "check {span} for an unbalanced brace, a missing comma or '='"
 # Zero bytes mark a binary file, except in UTF-16 text, which has a byte-order mark.
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
-_STRIP_ENCLOSING = RemoveEnclosingMiddleware._strip_enclosing
+# Braces and quotes that count, as BibTeX counts them: a backslash escapes one.
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
 
 # bibtexparser logs each broken block as a warning with 0-based lines; we report it as a
 # problem instead. Without this handler, Python would print its warnings to stderr
@@ -359,14 +423,32 @@ def _top_level_field_name(value: str) -> str | None:
 
 def _has_required_fields(source: Source) -> bool:
     """Tell, cheaply, whether an entry surely has what its type needs (False: look closer)."""
-    needed = _REQUIRED_FIRST_CHOICE.get(source.entry_type, _DEFAULT_FIRST_CHOICE)
     fields = source.fields
-    return fields.keys() >= needed and "" not in fields.values()
+    if "" in fields.values():
+        return False
+    return any(
+        fields.keys() >= first.get(source.entry_type, _DEFAULT_FIRST_CHOICE)
+        for first in _FIRST_CHOICES[_for_biblatex(source), source.entry_type in _REQUIRED]
+    )
 
 
 def _missing_fields(source: Source, fields: dict[str, str]) -> list[tuple[str, ...]]:
-    needed = _REQUIRED.get(source.entry_type, _DEFAULT_REQUIRED)
-    return [names for names in needed if not any(fields.get(n) for n in names)]
+    """Return what an entry lacks. An entry written for BibTeX needs what BibTeX's styles
+    need; one written for biblatex (its type or fields) may mix the two, and lacks nothing
+    when either has all it needs for its type; else what biblatex needs."""
+    missing = []
+    for table in _TABLES[_for_biblatex(source), source.entry_type in _REQUIRED]:
+        needed = table.get(source.entry_type, _DEFAULT_REQUIRED)
+        missing.append([names for names in needed if not any(fields.get(n) for n in names)])
+    return missing[0] if all(missing) else []
+
+
+def _for_biblatex(source: Source) -> bool:
+    """Tell whether an entry was written for biblatex: a type or a field only it knows."""
+    kind = source.entry_type
+    return (kind in _BIBLATEX_REQUIRED and kind not in _REQUIRED) or not BIBLATEX_FIELDS.isdisjoint(
+        source.fields
+    )
 
 
 def _compile_required(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -374,15 +456,37 @@ def _compile_required(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[tupl
 
 
 _REQUIRED = _compile_required(REQUIRED_FIELDS)
+_BIBLATEX_REQUIRED = _compile_required(BIBLATEX_REQUIRED_FIELDS)
 _DEFAULT_REQUIRED = _compile_required({"": DEFAULT_REQUIRED_FIELDS})[""]
 _REQUIRED_FIRST_CHOICE = {
     kind: frozenset(names[0] for names in needs) for kind, needs in _REQUIRED.items()
 }
+_BIBLATEX_FIRST_CHOICE = {
+    kind: frozenset(names[0] for names in needs) for kind, needs in _BIBLATEX_REQUIRED.items()
+}
 _DEFAULT_FIRST_CHOICE = frozenset(names[0] for names in _DEFAULT_REQUIRED)
+# The tables an entry is held to, by (written for biblatex, a type BibTeX's styles know).
+_TABLES = {
+    (False, True): (_REQUIRED,),
+    (False, False): (_REQUIRED,),
+    (True, True): (_BIBLATEX_REQUIRED, _REQUIRED),
+    (True, False): (_BIBLATEX_REQUIRED,),
+}
+_FIRST_CHOICES = {
+    key: tuple(
+        _BIBLATEX_FIRST_CHOICE if table is _BIBLATEX_REQUIRED else _REQUIRED_FIRST_CHOICE
+        for table in tables
+    )
+    for key, tables in _TABLES.items()
+}
 
 
 def _missing_message(source: Source, missing: list[tuple[str, ...]], parent: Source | None) -> str:
-    names = [" or ".join(alternatives) for alternatives in missing]
+    # One name for a field and its biblatex alias: "journal", not "journal or journaltitle".
+    names = [
+        " or ".join(n for n in alternatives if n not in _ALIASES.get(alternatives[0], ()))
+        for alternatives in missing
+    ]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     kind = source.entry_type
     crossref = source.get("crossref")
@@ -433,8 +537,42 @@ def _resolve_values(entry: Entry, strings: dict[str, str]) -> None:
         raw = f.value
         if not (raw[:1] == raw[-1:] == '"' or (raw[:1] == "{" and raw[-1:] == "}")):
             raw = strings.get(raw.lower(), raw)
-        value, enclosing = _STRIP_ENCLOSING(raw)
+        value, enclosing = _strip_enclosing(raw)
         f.value = value
         if enclosing == "no-enclosing" and not value.isdigit():
             # Marks a value that merged fields can hide in (see _merged_fields).
             f.enclosing = "no-enclosing"
+
+
+def _strip_enclosing(value: str) -> tuple[str, str]:
+    """Return a value without the braces or quotes around the whole of it, and which they were.
+
+    `{a} # {b}` and `"a" # "b"` start and end with them without being enclosed by them.
+    """
+    value = value.strip()
+    if len(value) >= 2:
+        if value[0] == "{" and value[-1] == "}" and _first_brace_closes_last(value):
+            return value[1:-1], "{"
+        if value[0] == '"' and value[-1] == '"' and _no_bare_quote_inside(value):
+            return value[1:-1], '"'
+    return value, "no-enclosing"
+
+
+def _first_brace_closes_last(value: str) -> bool:
+    depth = 0
+    for match in _BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth <= 0:
+            return depth == 0 and match.end() == len(value)
+    return False
+
+
+def _no_bare_quote_inside(value: str) -> bool:
+    depth = 0
+    for match in _BRACE_OR_QUOTE.finditer(value, 1, len(value) - 1):
+        char = match.group()
+        if char == '"' and depth == 0:
+            return False
+        if char != '"':
+            depth = depth + 1 if char == "{" else max(depth - 1, 0)
+    return True

@@ -15,11 +15,16 @@ import click
 
 from tracker.commands.check import check
 from tracker.commands.common import (
+    PROJECT_FOLDER,
+    PROJECT_HELP,
     UserError,
     audit_outcome,
     cache_option,
     emit,
+    expand_documents,
+    output_format,
     progress,
+    progressing,
     project_cache,
     project_option,
     retractions_option,
@@ -35,16 +40,17 @@ from tracker.outputs import ExitStatus
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="claims-tracker")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option(
+    "-C", "--project", "project_dir", type=PROJECT_FOLDER, default=None, help=PROJECT_HELP
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     """Track the claims of health copy and the sources that support them."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "project_dir": project_dir}
 
 
 @cli.command()
-@click.argument(
-    "documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.argument("documents", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--write", is_flag=True, help="Merge the claims into claims/<document>.yaml.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -57,15 +63,16 @@ def extract(
 ) -> None:
     """Find the claims of documents, their citation markers and the sources they resolve to.
 
-    Without a project, references are left unresolved. With --write, the claims are merged
-    into the register: fields a person wrote are kept, vanished claims are marked.
+    A folder stands for the documents in it and its subfolders. Without a project,
+    references are left unresolved. With --write, the claims are merged into the register:
+    fields a person wrote are kept, vanished claims are marked.
 
     Example: tracker extract content/secretome-vs-exosomes.txt --format json
     """
     from tracker.config import ProjectError, find_root, load_config
     from tracker.extract import extract as extract_document
     from tracker.outputs import extraction_dict, extraction_text
-    from tracker.project import open_bibliography
+    from tracker.project import load_registers, open_bibliography, register_file
     from tracker.readers import ReaderError
     from tracker.resolve import Resolver
 
@@ -77,33 +84,34 @@ def extract(
         sources = open_bibliography(config, cache).sources if config else {}
     resolver = Resolver(sources)
     results, failures = [], []
-    with progress(documents, "Extracting") as bar:
+    with progress(expand_documents(documents), "Extracting") as bar:
         for document in bar:
             try:
                 results.append(extract_document(document, sources, root, resolver))
             except ReaderError as err:
                 failures.append(str(err))
-    if fmt == "json" and results:
-        payload: Any = [extraction_dict(r, sources) for r in results]
-        click.echo(
-            json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False)
-        )
+    if fmt == "json":
+        # One shape whatever the number of documents: an object per document, one per line
+        # (JSON Lines), so that one document's output is one JSON object.
+        for result in results:
+            click.echo(json.dumps(extraction_dict(result, sources), ensure_ascii=False))
     else:
         for result in results:
             click.echo(extraction_text(result, sources), nl=False)
     if write and config:
+        registers = load_registers(config.path("claims"), config.root)
         for result in results:
-            write_register(config.path("claims"), result)
+            write_register(register_file(result.document.path, config, registers), result)
     if failures:
         raise UserError("\n".join(failures))
 
 
-def write_register(folder: Path, result: Any) -> None:
+def write_register(path: Path, result: Any) -> None:
     """Merge one extraction into its register file (under the folder's lock); say what changed."""
     from tracker.atomic import update_file
     from tracker.register import MergeResult, merge_register
 
-    path = folder / f"{Path(result.document.path).stem}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     merged: list[MergeResult] = []
 
     def merge(existing: str | None) -> str:
@@ -144,14 +152,25 @@ def report(
     from tracker.report import build_view, write_reports
 
     project, graph, outcome = audit_outcome(project_dir, retractions, not no_cache)
-    view = build_view(project, graph, outcome.findings, today(), outcome.suppressed)
+    view = build_view(
+        project,
+        graph,
+        outcome.findings,
+        today(),
+        outcome.suppressed,
+        lambda sources: progressing(sources, "Formatting sources"),
+    )
     for path in write_reports(view, output or project.config.path("reports")):
         click.echo(str(path))
 
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "json"]),
+    default=None,
+    help="Graph format (default: from the --output suffix, .graphml or .json; else json).",
 )
 @click.option(
     "--output",
@@ -161,14 +180,15 @@ def report(
 )
 @project_option
 @user_errors
-def graph(fmt: str, output: Path | None, project_dir: Path | None) -> None:
+def graph(fmt: str | None, output: Path | None, project_dir: Path | None) -> None:
     """Export the graph of documents, claims and sources.
 
-    Example: tracker graph --format graphml --output claims.graphml
+    Example: tracker graph --output claims.graphml
     """
     from tracker.graph import build_graph, export
     from tracker.project import open_project
 
+    fmt = output_format(fmt, output, {".graphml": "graphml", ".json": "json"}, "json")
     emit(export(build_graph(open_project(project_dir, cached=True)), fmt), output)
 
 

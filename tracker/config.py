@@ -10,10 +10,12 @@ prefix, the most specific prefix winning:
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path, PurePath, PureWindowsPath
 
 from tracker.limits import MAX_SETTINGS_BYTES, TooLarge, file_size, read_bytes, size_text
@@ -61,6 +63,28 @@ class Config:
         return self.checks[max(matches, key=len)] if matches else None
 
 
+REGISTER_SUFFIXES = (".yaml", ".yml")
+
+
+def register_paths(folder: Path) -> list[Path]:
+    """Return the register files (*.yaml, *.yml) under a folder and its subfolders, sorted.
+
+    Registers mirror the folders of their documents (claims/blog/page.yaml for
+    content/blog/page.md); hidden folders are passed over.
+    """
+    if not folder.is_dir():
+        return []
+    found = []
+    for directory, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        found += [
+            Path(directory, name)
+            for name in files
+            if name.endswith(REGISTER_SUFFIXES) and not name.startswith(".")
+        ]
+    return sorted(found, key=lambda path: path.relative_to(folder).parts)
+
+
 def find_root(start: Path) -> Path | None:
     """Return the nearest folder at or above start that holds a tracker project."""
     start = start.resolve()
@@ -102,8 +126,35 @@ def load_config(root: Path) -> Config:
             raise ProjectError(
                 f"{root}: check setting {prefix!r} = {level!r} - use one of {', '.join(LEVELS)}"
             )
+        _check_known(source, prefix)
     folders = {name: _folder_setting(source, name, value) for name, value in table.items()}
     return Config(root=root, checks=dict(checks), **folders)
+
+
+def known_check_ids() -> set[str]:
+    """Return every check id and id prefix, read from the checks' module paths (no import).
+
+    A check's id is its module's dotted path under tracker/checks (style rule 3), so the
+    files name them all without loading the checks.
+    """
+    ids: set[str] = set()
+    for family in resources.files("tracker.checks").iterdir():
+        if family.is_dir() and not family.name.startswith("_"):
+            for module in family.iterdir():
+                name = module.name.removesuffix(".py")
+                if module.name.endswith(".py") and name not in ("__init__", "base"):
+                    ids |= {family.name, f"{family.name}.{name}"}
+    return ids
+
+
+def _check_known(source: Path, prefix: str) -> None:
+    """Refuse a check setting that names no check: a misspelt id would silently do nothing."""
+    known = known_check_ids()
+    if prefix in known:
+        return
+    close = difflib.get_close_matches(prefix, sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "the README's Checks table lists them"
+    raise ProjectError(f"{_where(source, prefix)}{prefix!r} names no check or family - {hint}")
 
 
 def _folder_setting(source: Path, name: str, value: object) -> str:

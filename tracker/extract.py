@@ -19,7 +19,7 @@ from tracker.markers import Marker, find_markers
 from tracker.model import Citation, Claim, DocumentInfo, Problem, Source, Span
 from tracker.readers import DocumentText, read_document
 from tracker.references import ParsedReference, ReferenceEntry, ReferenceList, find_reference_list
-from tracker.resolve import Resolution, Resolver
+from tracker.resolve import CITATION_IDS, Resolution, Resolver
 from tracker.segment import Unit, units_of
 
 ID_HASH_CHARS = 6
@@ -76,7 +76,11 @@ def extract(
 
 
 def display_path(path: Path, root: Path | None) -> str:
-    """Return path relative to the project root when it lies inside it, with / separators."""
+    """Return path relative to the project root, with / separators.
+
+    A document outside the project is named from the project too (`../shared/page.md`),
+    so that a project can be moved or cloned beside what it reads; only one on another
+    drive keeps its absolute path."""
     return display_paths([path], root)[0]
 
 
@@ -97,9 +101,18 @@ def display_paths(paths: list[Path], root: Path | None) -> list[str]:
             if resolved is None:
                 resolved = folders[folder] = os.path.realpath(folder or ".")
             real = os.path.join(resolved, file)
-        inside = real.startswith(base)
-        shown.append(real[len(base) :].replace(os.sep, "/") if inside else path.as_posix())
+        if real.startswith(base):
+            shown.append(real[len(base) :].replace(os.sep, "/"))
+        else:
+            shown.append(_relative_from(real, base, path))
     return shown
+
+
+def _relative_from(real: str, base: str, path: Path) -> str:
+    try:
+        return Path(os.path.relpath(real, base)).as_posix()
+    except ValueError:  # another drive, on Windows
+        return path.as_posix()
 
 
 def decide_units(doc: DocumentText, reflist: ReferenceList | None) -> list[DecidedUnit]:
@@ -200,11 +213,18 @@ class Citer:
 
     def keys(self, marker: Marker) -> list[Citation]:
         known = self.resolver.sources
-        keys = [k for k in marker.keys if k in known or not marker.loose]
-        return [
-            Citation(k, marker.text, score=1.0 if k in known else None, locator=marker.locator)
-            for k in keys
-        ]
+        citations = []
+        for key in marker.keys:
+            if key in known:
+                citations.append(Citation(key, marker.text, score=1.0, locator=marker.locator))
+            elif ":" in key and key.partition(":")[0].lower() in CITATION_IDS:
+                # Manubot's [@doi:10...], [@pmid:...]: the work is named by its identifier.
+                found = self.resolver.by_citation_id(key)
+                score = 1.0 if found else None
+                citations.append(Citation(found, marker.text, None, key, score, marker.locator))
+            elif not marker.loose:
+                citations.append(Citation(key, marker.text, locator=marker.locator))
+        return citations
 
     def identifier(self, marker: Marker) -> list[Citation]:
         scheme, _, value = (marker.identifier or "").partition(":")

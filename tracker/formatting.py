@@ -9,19 +9,19 @@ simple "Authors. Title. Journal, Year." text: formatting never fails.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pybtex.backends import BaseBackend
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
 from pybtex.plugin import find_plugin
-from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
 
+from tracker.identifiers import clean_doi, normalize_doi, normalize_pmcid, normalize_pmid
+from tracker.latex import latex_to_styled, latex_to_text
 from tracker.model import Source
 
 STYLE = "plain"
@@ -32,7 +32,15 @@ STYLE = "plain"
 HIDDEN_FIELDS = frozenset({"doi", "pmid", "pmcid", "pubmed", "note", "crossref"})
 
 # Where a work appeared, in the order a label falls back to when there is no author.
-VENUE_FIELDS = ("journal", "booktitle", "publisher", "howpublished", "institution", "school")
+VENUE_FIELDS = (
+    "journal",
+    "booktitle",
+    "publisher",
+    "howpublished",
+    "institution",
+    "school",
+    "organization",
+)
 
 MONTHS = {
     "jan": "January",
@@ -49,19 +57,7 @@ MONTHS = {
     "dec": "December",
 }
 
-# Font and box commands whose argument is plain text; pybtex would print "\emph in vitro".
-_FONT_COMMAND = re.compile(
-    r"\\(?:emph|textit|textbf|textsc|textrm|textsf|texttt|textup|textsl|textnormal|"
-    r"mathrm|mathit|mathbf|mathsf|mathtt|mbox|hbox|text|url|href\{[^{}]*\}|uppercase|"
-    r"underline)\s*(?=\{)"
-)
-_TEXTGREEK = re.compile(r"\\text([a-z]+)\b\s?")
-_DOTLESS = re.compile(r"\\([`'^\"~=.uvH])\s*\{\\([ij])\}")
-# After decoding: commands nobody knows, stray backslashes, soft hyphens from "\-".
-_LEFTOVER_COMMAND = re.compile(r"\\[A-Za-z]+\s?|\\|\xad")
-_MATH = re.compile(r"\$([^$]*)\$|\\\((.*?)\\\)")
 _SPACES = re.compile(r"\s+")
-_DOI = re.compile(r"10\.\d+/\S+")
 # A word with a capital after its first letter (IL-6, mRNA, COVID-19) is an acronym or a
 # name; "plain" would lower-case it, so it gets the braces careful authors put around it.
 _ACRONYM = re.compile(r"(?<![\\\w{])([A-Za-z][\w-]*?[A-Z][\w-]*)")
@@ -81,16 +77,24 @@ class FormattedSource:
     short: str
 
 
-def format_sources(sources: Iterable[Source]) -> dict[str, FormattedSource]:
-    """Format every source, by key; never raise."""
+def format_sources(
+    sources: Iterable[Source],
+    bibliography: Iterable[Source] | None = None,
+    watch: Callable[[list[Source]], Iterable[Source]] = iter,
+) -> dict[str, FormattedSource]:
+    """Format each source, by key; never raise.
+
+    `bibliography` (default: the sources themselves) is where a crossref is looked up;
+    `watch` sees the sources as they are formatted (the CLI passes a progress bar).
+    """
     listed = list(sources)
-    by_key = {source.key.lower(): source for source in listed}
-    return {source.key: format_source(source, by_key) for source in listed}
+    by_key = {source.key.lower(): source for source in bibliography or listed}
+    return {source.key: format_source(source, by_key) for source in watch(listed)}
 
 
 def format_source(source: Source, by_key: dict[str, Source] | None = None) -> FormattedSource:
     """Format one source; by_key (lower-case key -> source) resolves its crossref."""
-    fields = _with_crossref(source, by_key or {})
+    fields = _bibtex_names(_with_crossref(source, by_key or {}))
     return FormattedSource(
         key=source.key,
         text=_styled_text(source, fields) or _plain_text(fields) or source.key,
@@ -104,69 +108,25 @@ def format_source(source: Source, by_key: dict[str, Source] | None = None) -> Fo
 
 def decode_latex(value: str) -> str:
     """Return a LaTeX field value as plain Unicode text: accents decoded, braces dropped."""
-    value = _simplify_latex(value)
-    for attempt in (value, value.replace("{", "").replace("}", "")):
-        try:
-            return _tidy(Text.from_latex(attempt).render(_text_backend()))
-        except Exception:  # pybtex and latexcodec raise assorted errors on bad LaTeX
-            continue
-    return _tidy(value.replace("{", "").replace("}", "").replace("\\", ""))
-
-
-def _tidy(text: str) -> str:
-    """Remove what decoding leaves behind: unknown commands, math markers, odd spaces."""
-    text = _MATH.sub(_plain_math, text)
-    text = _LEFTOVER_COMMAND.sub("", text)
-    return _SPACES.sub(" ", text).strip()
-
-
-def _plain_math(match: re.Match[str]) -> str:
-    # Superscripts and subscripts read fine inline in a reference: H$_2$O -> H2O.
-    formula = match.group(1) if match.group(1) is not None else match.group(2)
-    return formula.replace("^", "").replace("_", "")
-
-
-def _simplify_latex(value: str) -> str:
-    # Rewrite what latexcodec and pybtex render badly into what they render well.
-    value = _DOTLESS.sub(r"\\\1{\2}", _FONT_COMMAND.sub("", value))  # \'{\i} -> \'{i}
-    return _TEXTGREEK.sub(_greek_letter, value)
-
-
-def _greek_letter(match: re.Match[str]) -> str:
-    # textgreek's \textbeta and friends, common in biomedical titles ("IL-1\textbeta").
-    try:
-        return unicodedata.lookup(f"GREEK SMALL LETTER {match.group(1).upper()}")
-    except KeyError:
-        return match.group(0)
+    return latex_to_text(value)
 
 
 def doi_url(doi: str | None) -> str | None:
-    """Return the https://doi.org link of a DOI as written in a .bib file, if it is one."""
-    if not doi:
-        return None
-    bare = _strip_resolver(doi.replace("\\_", "_").strip())
-    if not _DOI.fullmatch(bare):
-        return None
-    return "https://doi.org/" + quote(bare, safe="/:;()[]")
-
-
-def _strip_resolver(doi: str) -> str:
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            return doi[len(prefix) :].strip()
-    return doi
+    """Return the https://doi.org link of a DOI, in whatever form written, if it is one."""
+    bare = clean_doi(doi)
+    return "https://doi.org/" + quote(bare, safe="/:;()[]") if bare else None
 
 
 def pmid_url(pmid: str | None) -> str | None:
-    """Return the PubMed link of a PMID such as "33467726" or "PMID: 33467726"."""
-    digits = re.sub(r"\D", "", pmid or "")
+    """Return the PubMed link of a PMID such as "33467726" or "PMID: 33467726", if valid."""
+    digits = normalize_pmid(pmid)
     return f"https://pubmed.ncbi.nlm.nih.gov/{digits}/" if digits else None
 
 
 def pmcid_url(pmcid: str | None) -> str | None:
-    """Return the PubMed Central link of a PMCID such as "PMC7829982"."""
-    digits = re.sub(r"\D", "", pmcid or "")
-    return f"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC{digits}/" if digits else None
+    """Return the PubMed Central link of a PMCID such as "PMC7829982", if valid."""
+    found = normalize_pmcid(pmcid)
+    return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{found}/" if found else None
 
 
 def short_label(fields: dict[str, str]) -> str:
@@ -208,6 +168,52 @@ def _family_name(name: str) -> str:
     return decode_latex(family) or decode_latex(name)
 
 
+# biblatex's names of fields BibTeX's styles know by other names (biblatex manual, 2.2.5).
+BIBLATEX_NAMES = {
+    "journaltitle": "journal",
+    "location": "address",
+    "institution": "school",
+}
+# biblatex entry types, as the nearest type of BibTeX's styles.
+BIBLATEX_TYPES = {
+    "online": "misc",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "collection": "book",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "bookinbook": "inbook",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+    "mvproceedings": "proceedings",
+    "dataset": "misc",
+    "software": "misc",
+    "periodical": "misc",
+    "patent": "misc",
+}
+
+
+THESIS_TYPES = {
+    "phdthesis": "phdthesis",
+    "mathesis": "mastersthesis",
+    "mastersthesis": "mastersthesis",
+}
+
+
+def _bibtex_names(fields: dict[str, str]) -> dict[str, str]:
+    """Give biblatex's fields the names BibTeX's styles read, where BibTeX's are not given."""
+    named = dict(fields)
+    for biblatex, bibtex in BIBLATEX_NAMES.items():
+        if biblatex in fields and bibtex not in fields:
+            named[bibtex] = fields[biblatex]
+    date = fields.get("date", "").strip()
+    if date[:4].isdigit() and "year" not in fields:
+        named["year"] = date[:4]
+        if len(date) >= 7 and date[5:7].isdigit() and "month" not in fields:
+            named["month"] = list(MONTHS)[int(date[5:7]) - 1] if 1 <= int(date[5:7]) <= 12 else ""
+    return named
+
+
 def _with_crossref(source: Source, by_key: dict[str, Source]) -> dict[str, str]:
     fields = {name: value for name, value in source.fields.items() if value}
     parent = by_key.get(fields.get("crossref", "").strip().lower())
@@ -236,14 +242,20 @@ def _styled_text(source: Source, fields: dict[str, str]) -> str | None:
         entry = _pybtex_entry(source, fields)
         text = _style().format_entry("", entry).text.render(_text_backend())
         # BibTeX prints "and others" as "et al."; pybtex prints it verbatim.
-        return _tidy(_OTHERS.sub(" et al.", text))
+        return _SPACES.sub(" ", _OTHERS.sub(" et al.", text)).strip()
     except Exception:  # FieldIsMissing and whatever else pybtex rejects: use the plain text
         return None
 
 
 def _pybtex_entry(source: Source, fields: dict[str, str]) -> Entry:
     style = _style()
-    kind = source.entry_type if hasattr(style, f"get_{source.entry_type}_template") else "misc"
+    fields = dict(fields)
+    kind = BIBLATEX_TYPES.get(source.entry_type, source.entry_type)
+    # biblatex's type keys ("mathesis") are names of kinds, not words to print.
+    thesis_type = THESIS_TYPES.get(fields.get("type", "").strip().lower())
+    if thesis_type:
+        kind, _ = thesis_type, fields.pop("type")
+    kind = kind if hasattr(style, f"get_{kind}_template") else "misc"
     hidden = HIDDEN_FIELDS - {"note"} if kind == "unpublished" else HIDDEN_FIELDS
     if _url_is_doi(fields):
         hidden = hidden | {"url"}
@@ -259,8 +271,8 @@ def _pybtex_entry(source: Source, fields: dict[str, str]) -> Entry:
 
 
 def _url_is_doi(fields: dict[str, str]) -> bool:
-    url, doi = fields.get("url", "").lower(), fields.get("doi", "").strip().lower()
-    return "doi.org/" in url or bool(doi and _strip_resolver(doi) in url)
+    url, doi = fields.get("url", "").lower(), normalize_doi(fields.get("doi"))
+    return "doi.org/" in url or bool(doi and doi in unquote(url))
 
 
 def _prepare(name: str, value: str) -> str:
@@ -268,7 +280,7 @@ def _prepare(name: str, value: str) -> str:
         return MONTHS.get(value.strip().lower()[:3], value)
     if name == "title":
         value = _ACRONYM.sub(r"{\1}", value)
-    return _simplify_latex(value)
+    return latex_to_styled(value)
 
 
 def _plain_text(fields: dict[str, str]) -> str:

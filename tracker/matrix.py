@@ -36,6 +36,7 @@ from tracker.register import (
     _normalize_tails,
 )
 from tracker.report import claim_status
+from tracker.retractions import Retractions
 from tracker.yamlio import dump_yaml
 
 COLUMNS = (
@@ -53,6 +54,7 @@ COLUMNS = (
     "locator",
     "quote",
     "evidence",
+    "retraction",
     "verdict",
     "reviewer",
     "reviewed_at",
@@ -86,6 +88,7 @@ WIDTHS = {
     "locator": 16,
     "quote": 50,
     "evidence": 18,
+    "retraction": 24,
     "verdict": 14,
     "reviewer": 16,
     "reviewed_at": 12,
@@ -208,9 +211,13 @@ class _Export:
 
     project: Project
     findings: dict[str, list[str]]
+    retractions: Retractions | None = None
 
     def __post_init__(self) -> None:
-        self.formatted = format_sources(self.project.bibliography.sources.values())
+        entries = self.project.bibliography.sources
+        cited = {key for _, claim in self.project.claims() for key in claim.cited_keys}
+        shown = [entries[key] for key in entries if key in cited]
+        self.formatted = format_sources(shown, entries.values())
 
     def register_rows(self, register: Register) -> list[Row]:
         if not register.claims:
@@ -248,17 +255,24 @@ class _Export:
             "source_key": key,
             "source": self.formatted[key].text if source else "",
             "evidence": evidence_of(source).label if source else "",
+            "retraction": self.retractions.status(source) if source and self.retractions else "",
             "row_fingerprint": fingerprint(values),
         }
 
 
-def build_matrix(project: Project, findings: Iterable[Finding]) -> list[Row]:
-    """Return the matrix rows: one per active claim and cited source, in register order."""
+def build_matrix(
+    project: Project, findings: Iterable[Finding], retractions: Retractions | None = None
+) -> list[Row]:
+    """Return the matrix rows: one per active claim and cited source, in register order.
+
+    With retraction data, each row says what it holds about the row's source."""
     by_claim: dict[str, set[str]] = {}
     for finding in findings:
         if finding.claim_id:
             by_claim.setdefault(finding.claim_id, set()).add(finding.check)
-    export = _Export(project, {cid: sorted(checks) for cid, checks in by_claim.items()})
+    export = _Export(
+        project, {cid: sorted(checks) for cid, checks in by_claim.items()}, retractions
+    )
     return [row for register in project.registers for row in export.register_rows(register)]
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tracker.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+
 # The kinds of claim reviewers tell apart (docs/claims.md says what each means).
 KINDS = (
     "efficacy",
@@ -203,14 +205,33 @@ class Source:
         return value if value else None
 
     @property
+    def year(self) -> str | None:
+        """The year of publication: BibTeX's `year`, else the year of biblatex's `date`."""
+        year = self.get("year")
+        if year:
+            return year.strip()
+        date = (self.get("date") or "").strip()
+        return date[:4] if date[:4].isdigit() else None
+
+    @property
+    def journal(self) -> str | None:
+        """The journal: BibTeX's `journal`, else biblatex's `journaltitle`."""
+        return self.get("journal") or self.get("journaltitle")
+
+    @property
     def doi(self) -> str | None:
-        doi = self.get("doi")
-        return normalize_doi(doi) if doi else None
+        """The DOI, normalised; None when there is none or it is not a valid DOI."""
+        return normalize_doi(self.get("doi"))
 
     @property
     def pmid(self) -> str | None:
-        pmid = self.get("pmid")
-        return pmid.strip() if pmid else None
+        """The PubMed id, as digits; None when there is none or it is not a valid PMID."""
+        return normalize_pmid(self.get("pmid"))
+
+    @property
+    def pmcid(self) -> str | None:
+        """The PubMed Central id ("PMC" and digits); None when there is none or it is invalid."""
+        return normalize_pmcid(self.get("pmcid"))
 
     @property
     def unverifiable(self) -> bool:
@@ -250,12 +271,3 @@ def _first_with(
         if value:
             index.setdefault(value, source.key)
     return index
-
-
-def normalize_doi(doi: str) -> str:
-    """Return a DOI in lower case without resolver prefix, so equal DOIs compare equal."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix) :]
-    return doi.strip().lower()

@@ -1,7 +1,7 @@
 """Turn findings and extractions into text for terminals and JSON for programs.
 
-Text findings are one per line, `path:line:col: check.id: message`, the shape editors and CI
-annotators parse.
+Text findings are one per line, `path:line:col: severity check.id: message`, the shape
+editors, CI annotators and linters' problem matchers parse.
 """
 
 from __future__ import annotations
@@ -27,13 +27,23 @@ class ExitStatus(IntEnum):
     BUG = 3
 
 
-def finding_line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.col}: {finding.check}: {finding.message}"
+# ANSI colours of the severity word on a terminal: red, yellow, cyan, as linters show them.
+COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+RESET = "\x1b[0m"
 
 
-def findings_text(findings: list[Finding]) -> str:
+def finding_line(finding: Finding, colour: bool = False) -> str:
+    """Return `path:line:col: severity check.id: message`, the severity coloured if asked."""
+    severity = finding.severity.value
+    if colour:
+        severity = f"{COLOURS[finding.severity]}{severity}{RESET}"
+    where = f"{finding.path}:{finding.line}:{finding.col}"
+    return f"{where}: {severity} {finding.check}: {finding.message}"
+
+
+def findings_text(findings: list[Finding], colour: bool = False) -> str:
     """Return one line per finding."""
-    return "".join(finding_line(f) + "\n" for f in findings)
+    return "".join(finding_line(f, colour) + "\n" for f in findings)
 
 
 def severity_counts(findings: list[Finding]) -> dict[str, int]:
@@ -41,9 +51,18 @@ def severity_counts(findings: list[Finding]) -> dict[str, int]:
     return {s.value: counts[s.value] for s in Severity}
 
 
-def summary_line(findings: list[Finding]) -> str:
+def summary_line(findings: list[Finding], hidden: int = 0) -> str:
+    """Return "2 errors, 1 warning, 0 info", and how many a baseline hid, if any."""
     counts = severity_counts(findings)
-    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+    line = (
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info"
+    )
+    return f"{line} ({plural(hidden, 'finding')} hidden by the baseline)" if hidden else line
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:

@@ -11,10 +11,17 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tracker.cache import Cache, decode_payload, decoder, digest, encode, file_digest, stamp
-from tracker.config import SOURCES_DIR, Config, ProjectError, find_root, load_config
+from tracker.config import (
+    SOURCES_DIR,
+    Config,
+    ProjectError,
+    find_root,
+    load_config,
+    register_paths,
+)
 from tracker.model import Bibliography, Claim, Register
 from tracker.readers import line_starts
 
@@ -131,11 +138,40 @@ def bibliography_and_digest(config: Config, cache: Cache) -> tuple[Bibliography,
     return bibliography, wanted
 
 
-def register_paths(folder: Path) -> list[Path]:
-    """Return the register files (*.yaml, *.yml) of a folder, sorted by name."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def register_file(document: str, config: Config, registers: Iterable[Register]) -> Path:
+    """Return the register file of a document, known by its path in the project.
+
+    The register that already names the document is kept wherever it is (a flat claims/
+    folder keeps working). A new one mirrors the document's folders under claims/:
+    content/blog/page.md gets claims/blog/page.yaml, or claims/blog/page.md.yaml when that
+    name belongs to another document (blog/page.html), so no two documents share one.
+    """
+    owners = {r.path: r.document.path for r in registers}
+    for name, owner in owners.items():
+        if owner == document:
+            return config.root / name
+    claims = config.path("claims")
+    mirrored = _mirrored(document, config)
+    for candidate in (mirrored.with_suffix(".yaml"), mirrored.with_name(mirrored.name + ".yaml")):
+        path = claims / candidate
+        holder = owners.get(Path(os.path.relpath(path, config.root)).as_posix())
+        if not path.exists() or not holder:
+            return path
+    raise ProjectError(
+        f"{document}: both {mirrored.with_suffix('.yaml')} and {mirrored.name}.yaml in "
+        f"{claims} belong to other documents - move one of them"
+    )
+
+
+def _mirrored(document: str, config: Config) -> PurePosixPath:
+    """Return where a document stands under the content folder, else in the project."""
+    path = PurePosixPath(document)
+    content = PurePosixPath(config.content)
+    if content.parts and path.parts[: len(content.parts)] == content.parts:
+        return PurePosixPath(*path.parts[len(content.parts) :])
+    if path.is_absolute() or ".." in path.parts:
+        return PurePosixPath(path.name)  # outside the project: by its name alone
+    return path
 
 
 def load_registers(folder: Path, root: Path, watch: Watch = iter) -> list[Register]:

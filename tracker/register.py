@@ -177,7 +177,8 @@ def parse_register(text: str, display_path: str) -> Register:
         register = _register_of(data, _Reader(display_path))
         if not register.problems:
             return register
-        # The problems are reported at the lines and columns ruamel's parser gives.
+    if error is None:
+        # Any problem is reported as ruamel's parser reads the text, at its lines and columns.
         data, error = _read_yaml(text)
     reader = _Reader(display_path)
     if error is not None:

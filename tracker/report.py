@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,16 @@ import networkx as nx
 from tracker.evidence import Evidence, evidence_of, strongest, vocabulary
 from tracker.formatting import FormattedSource, format_sources
 from tracker.graph import claims_supported_by
-from tracker.model import KINDS, Citation, Claim, Finding, Register, Severity, Suppression
+from tracker.model import (
+    KINDS,
+    Citation,
+    Claim,
+    Finding,
+    Register,
+    Severity,
+    Source,
+    Suppression,
+)
 from tracker.project import Project
 from tracker.register import VERDICTS
 from tracker.render import render
@@ -65,10 +74,14 @@ def build_view(
     findings: list[Finding],
     generated: str,
     suppressed: Sequence[tuple[Finding, Suppression]] = (),
+    watch: Callable[[list[Source]], Iterable[Source]] = iter,
 ) -> View:
-    """Return the report's view model; suppressed findings are listed with their reasons."""
-    formatted = format_sources(project.bibliography.sources.values())
-    evidence = {key: evidence_of(s) for key, s in project.bibliography.sources.items()}
+    """Return the report's view model; suppressed findings are listed with their reasons.
+
+    The sources shown are those the claims cite: a shared bibliography of thousands of
+    entries is not formatted for pages that cite six of them; findings about the others
+    are listed with the rest.
+    """
     by_claim: dict[str, list[Finding]] = defaultdict(list)
     by_source: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -76,6 +89,11 @@ def build_view(
             by_claim[finding.claim_id].append(finding)
         if finding.source_key:
             by_source[finding.source_key].append(finding)
+    entries = project.bibliography.sources
+    cited = {key for _, claim in project.claims() for key in claim.cited_keys}
+    shown = [entries[key] for key in entries if key in cited]
+    formatted = format_sources(shown, entries.values(), watch)
+    evidence = {source.key: evidence_of(source) for source in shown}
     documents = [
         document_view(r, project, formatted, evidence, by_claim) for r in project.registers
     ]

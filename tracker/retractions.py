@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tracker.config import ProjectError
-from tracker.model import Source, normalize_doi
+from tracker.identifiers import normalize_doi, normalize_pmid
+from tracker.model import Source
 
 RETRACTION = "Retraction"
 CORRECTION = "Correction"
@@ -101,6 +102,36 @@ class Retractions:
             return []  # the source is itself a notice, not a retracted paper
         found = {n.line: n for key in keys for n in self._by_id.get(key, [])}
         return settle(sorted(found.values(), key=lambda n: (n.date or "", n.line)))
+
+    def status(self, source: Source) -> str:
+        """Say in a few words what the data holds about a source, as of its date."""
+        notices = self.notices_for(source)
+        if not notices:
+            return f"no notice as of {self.as_of}"
+        main = max(notices, key=lambda n: (weight(n), n.date or "", n.line))
+        return f"{headline(main)} (as of {self.as_of})"
+
+
+def weight(notice: Notice) -> int:
+    """Rank a notice by how much it undermines the paper."""
+    if notice.nature == RETRACTION:
+        return 4 if notice.stands else 1
+    return {CONCERN: 3, CORRECTION: 2}.get(notice.nature, 0)
+
+
+def headline(notice: Notice) -> str:
+    """Say what happened to the paper, and when."""
+    if notice.nature == RETRACTION and notice.cancelled_by:
+        return f"retracted {on(notice)}, then reinstated {on(notice.cancelled_by)}"
+    if notice.nature == CONCERN:
+        since = f"since {notice.date}" if notice.date else "(date not given)"
+        return f"under an expression of concern {since}"
+    verb = {RETRACTION: "retracted", CORRECTION: "corrected"}.get(notice.nature, "reinstated")
+    return f"{verb} {on(notice)}"
+
+
+def on(notice: Notice) -> str:
+    return f"on {notice.date}" if notice.date else "on a date the data does not give"
 
 
 def identifiers(doi: str | None, pmid: str | None) -> set[str]:
@@ -277,13 +308,12 @@ def canonical_nature(raw: str) -> str | None:
 
 
 def clean_doi(raw: str) -> str | None:
-    doi = normalize_doi(raw) if raw.lower() not in NO_ID else ""
-    return doi if doi.startswith("10.") else None
+    return normalize_doi(raw)
 
 
 def clean_pmid(raw: str) -> str | None:
-    pmid = raw.strip().removesuffix(".0")
-    return pmid if pmid.isdigit() and pmid.lstrip("0") else None
+    # A spreadsheet round trip writes a PMID as "123.0".
+    return normalize_pmid(raw.strip().removesuffix(".0"))
 
 
 def clean_reason(raw: str) -> str | None:

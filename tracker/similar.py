@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from tracker.config import register_paths
 from tracker.limits import MAX_REGISTER_BYTES, TooLarge, read_bytes
 from tracker.markers import find_markers
 from tracker.yamlio import YamlProblem, load_yaml
@@ -56,7 +57,7 @@ def comparable(text: str) -> str:
 def known_claims(folder: Path) -> list[KnownClaim]:
     """Read every register in folder and return its active claims that cite something."""
     found: list[KnownClaim] = []
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+    for path in register_paths(folder):
         try:
             # The size limit keeps a huge register from taking minutes here as well.
             text = read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig")

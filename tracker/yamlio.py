@@ -241,7 +241,7 @@ def _check_events(parser: Any) -> None:
 
 
 try:
-    from _ruamel_yaml import CParser
+    from ruamel.yaml.cyaml import CParser
     from ruamel.yaml.resolver import VersionedResolver
 
     class _FastComposer(CParser, VersionedResolver):  # type: ignore[misc]

@@ -13,27 +13,40 @@ from tracker.commands.common import (
     UserError,
     cache_option,
     emit,
+    expand_documents,
     jobs_option,
     load,
+    output_format,
     progressing,
     project_cache,
     project_findings,
     project_option,
     retractions_option,
     user_errors,
+    wants_colour,
 )
 from tracker.outputs import ExitStatus
 
+FORMATS = ("text", "json", "sarif", "github", "junit")
+# What an --output file's suffix says about the format, when --format does not say it.
+SUFFIXES = {
+    ".txt": "text",
+    ".json": "json",
+    ".sarif": "sarif",
+    ".sarif.json": "sarif",
+    ".xml": "junit",
+}
+
 
 @click.command()
-@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("documents", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
-    default="text",
-    show_default=True,
-    help="sarif for code scanning, github for workflow annotations, junit for test reports.",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="sarif for code scanning, github for workflow annotations, junit for test reports "
+    "(default: from the --output suffix, else text).",
 )
 @click.option(
     "--output",
@@ -74,7 +87,7 @@ from tracker.outputs import ExitStatus
 @user_errors
 def check(
     documents: tuple[Path, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     baseline: Path | None,
     update_baseline: bool,
@@ -92,11 +105,11 @@ def check(
     pages under its content folder that no register covers yet. With DOCUMENTS (drafts,
     pages not yet in the register; a folder stands for the documents in it), list the
     sentences that need a source and, for each, the source the team already cites for the
-    same statement. Lines read `path:line:col: check.id: message`; the exit status is 1 when
-    a finding at --fail-on level or above is shown. With --baseline FILE, only findings the
-    baseline does not hold are shown; --update-baseline writes the shown findings to it
-    instead. Results are cached in the project's .tracker-cache/ folder, so a second run
-    redoes only what changed.
+    same statement. Lines read `path:line:col: severity check.id: message`; the exit status
+    is 1 when a finding at --fail-on level or above is shown. With --baseline FILE, only
+    findings the baseline does not hold are shown; --update-baseline writes the shown
+    findings to it instead. Results are cached in the project's .tracker-cache/ folder, so a
+    second run redoes only what changed.
 
     Example: tracker check --format sarif --output tracker.sarif --baseline .tracker-baseline.json
     """
@@ -105,6 +118,12 @@ def check(
 
     if update_baseline and baseline is None:
         raise UserError("--update-baseline needs --baseline FILE to write")
+    fmt = output_format(fmt, output, SUFFIXES, "text")
+    if documents and retractions is not None:
+        raise UserError(
+            "--retractions applies to the audit of the whole project, whose sources it checks; "
+            "the writers' check of documents reads none - leave out the documents or the option"
+        )
     findings, summary = (
         check_drafts(documents, project_dir, jobs, not no_cache)
         if documents
@@ -118,20 +137,28 @@ def check(
         write_baseline(baseline, shown)
         click.echo(f"{baseline}: {len(shown)} findings recorded", err=True)
         return
+    hidden = 0
     if baseline is not None:
         from tracker.baseline import load_baseline, new_findings
 
+        before = len(shown)
         shown = new_findings(shown, load_baseline(baseline))
-    emit(render_findings(fmt, shown, summary, project_dir), output)
+        hidden = before - len(shown)
+    colour = fmt == "text" and output is None and wants_colour()
+    emit(render_findings(fmt, shown, summary, project_dir, colour), output)
     if fmt != "json":
-        click.echo(summary_line(shown), err=True)
+        click.echo(summary_line(shown, hidden), err=True)
     failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
     if failing and not no_exit:
         sys.exit(ExitStatus.ERRORS_FOUND)
 
 
 def render_findings(
-    fmt: str, findings: list[Any], summary: dict[str, int], project_dir: Path | None
+    fmt: str,
+    findings: list[Any],
+    summary: dict[str, int],
+    project_dir: Path | None,
+    colour: bool = False,
 ) -> str:
     """Return the findings in the format --format names."""
     from tracker import outputs
@@ -139,7 +166,7 @@ def render_findings(
     if fmt == "json":
         return outputs.findings_json(findings, summary)
     if fmt == "text":
-        return outputs.findings_text(findings)
+        return outputs.findings_text(findings, colour)
     from tracker import integrations  # XML and SARIF writers: only for these formats
 
     if fmt == "github":
@@ -195,14 +222,10 @@ def check_drafts(
 ) -> tuple[list[Any], dict[str, int]]:
     """Check drafts against what the project (if any) already cites; unreadable ones too."""
     from tracker.config import find_root, load_config
-    from tracker.drafts import Context, check_documents, content_documents
+    from tracker.drafts import Context, check_documents
     from tracker.project import bibliography_and_digest, project_digest
 
-    paths = [
-        found
-        for document in documents
-        for found in (content_documents(document) if document.is_dir() else [document])
-    ]
+    paths = expand_documents(documents)
     root = find_root(project_dir or Path.cwd())
     config = load_config(root) if root else None
     with project_cache(root, cached) as cache:

@@ -31,16 +31,30 @@ class UserError(click.ClickException):
     exit_code = ExitStatus.USER_ERROR
 
 
+PROJECT_FOLDER = click.Path(file_okay=False, exists=True, path_type=Path)
+PROJECT_HELP = "Project folder (default: the nearest one at or above the current folder)."
+
+
 def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add -C/--project, the folder to look for the project in (default: the current one)."""
+    """Add -C/--project, the folder to look for the project in (default: the current one).
+
+    `tracker -C FOLDER check` and `tracker check -C FOLDER` mean the same, as in Git.
+    """
     return click.option(
         "-C",
         "--project",
         "project_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=PROJECT_FOLDER,
         default=None,
-        help="Project folder (default: the nearest one at or above the current folder).",
+        callback=_given_before_the_command,
+        help=PROJECT_HELP,
     )(command)
+
+
+def _given_before_the_command(ctx: click.Context, _: Any, value: Path | None) -> Path | None:
+    if value is None and isinstance(ctx.obj, dict):
+        return ctx.obj.get("project_dir")
+    return value
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,21 +101,14 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def audit(
-    project_dir: Path | None, retractions: Path | None, cached: bool = True
-) -> tuple[Any, Any, list[Any]]:
-    """Load the project, build its graph and run the checks (with retraction data if given)."""
-    project, graph, outcome = audit_outcome(project_dir, retractions, cached)
-    return project, graph, outcome.findings
-
-
 def audit_outcome(
     project_dir: Path | None, retractions: Path | None, cached: bool = True
 ) -> tuple[Any, Any, Any]:
-    """Like audit; the outcome keeps apart the findings that suppressions silenced (for the
-    report)."""
+    """Load the project, build its graph and run the checks (with retraction data if given).
+
+    The outcome keeps apart the findings that suppressions silenced (for the report)."""
     project = load(project_dir, cached)
-    graph, outcome = run_audit(project, retractions)
+    graph, outcome = run_audit(project, retraction_data(retractions))
     return project, graph, outcome
 
 
@@ -112,20 +119,28 @@ def load(project_dir: Path | None, cached: bool = True) -> Any:
     return open_project(project_dir, lambda paths: progressing(paths, "Loading registers"), cached)
 
 
-def run_audit(project: Any, retractions: Path | None) -> tuple[Any, Any]:
-    """Build the project's graph and run its checks (with retraction data if given).
+def retraction_data(path: Path | None) -> Any:
+    """Load the Retraction Watch data of --retractions, if given, printing its bad rows."""
+    if path is None:
+        return None
+    from tracker.retractions import load_retractions
+
+    notices = load_retractions(path)
+    for problem in notices.problems:
+        click.echo(f"Warning: {problem}", err=True)
+    return notices
+
+
+def run_audit(project: Any, retractions: Any) -> tuple[Any, Any]:
+    """Build the project's graph and run its checks (with Retractions data if given).
 
     Returns the graph and the outcome of the checks."""
     from tracker.checks import run_checks_with_suppressions
     from tracker.checks.base import Audit
     from tracker.graph import build_graph
-    from tracker.retractions import load_retractions
 
     graph = build_graph(project)
-    notices = load_retractions(retractions) if retractions else None
-    for problem in notices.problems if notices else []:
-        click.echo(f"Warning: {problem}", err=True)
-    return graph, run_checks_with_suppressions(Audit(project, graph, notices))
+    return graph, run_checks_with_suppressions(Audit(project, graph, retractions))
 
 
 def project_findings(project: Any, retractions: Path | None, cache: Any) -> list[Any]:
@@ -135,7 +150,7 @@ def project_findings(project: Any, retractions: Path | None, cache: Any) -> list
     With retraction data they are always computed, as reading it prints its warnings.
     """
     if retractions is not None:
-        return run_audit(project, retractions)[1].findings
+        return run_audit(project, retraction_data(retractions))[1].findings
     from tracker.cache import decoder, encode
     from tracker.model import Finding
     from tracker.project import audit_stamp
@@ -146,7 +161,7 @@ def project_findings(project: Any, retractions: Path | None, cache: Any) -> list
     if stored is not None:
         with suppress(TypeError, ValueError, KeyError):
             return list(decoder(list[Finding])(stored))
-    findings = run_audit(project, retractions)[1].findings
+    findings = run_audit(project, None)[1].findings
     if cache.enabled:
         cache.put(AUDIT_KIND, AUDIT_KIND, wanted, encode(findings))
     return list(findings)
@@ -193,6 +208,45 @@ def emit(text: str, output: Path | None) -> None:
         from tracker.atomic import write_atomic
 
         write_atomic(output, text)
+
+
+def output_format(
+    fmt: str | None, output: Path | None, suffixes: dict[str, str], default: str
+) -> str:
+    """Return the format --format names, else the one the --output file's suffix names.
+
+    A suffix no format has is refused rather than guessed: `--output report.ods` would
+    otherwise be a CSV file under a spreadsheet's name.
+    """
+    if fmt is not None:
+        return fmt
+    if output is None or not output.suffix:
+        return default
+    name = output.name.lower()
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffixes[suffix]
+    known = ", ".join(sorted(suffixes))
+    raise UserError(
+        f'"{output}": the suffix {output.suffix} names no format this command writes - use '
+        f"one of {known}, or give --format"
+    )
+
+
+def expand_documents(documents: tuple[Path, ...]) -> list[Path]:
+    """Return the documents named, a folder standing for the documents in it and below."""
+    from tracker.drafts import content_documents
+
+    return [
+        found
+        for document in documents
+        for found in (content_documents(document) if document.is_dir() else [document])
+    ]
+
+
+def wants_colour() -> bool:
+    """Tell whether standard output is a terminal that may be coloured (see no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def retractions_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,9 +9,12 @@ import click
 
 from tracker.commands.common import (
     UserError,
-    audit,
+    load,
+    output_format,
     project_option,
+    retraction_data,
     retractions_option,
+    run_audit,
     user_errors,
 )
 
@@ -22,7 +25,7 @@ from tracker.commands.common import (
     "fmt",
     type=click.Choice(["csv", "xlsx"]),
     default=None,
-    help="File format (default: from the --output suffix, else csv).",
+    help="File format (default: from the --output suffix, .csv or .xlsx; else csv).",
 )
 @click.option(
     "--output",
@@ -42,17 +45,19 @@ def export(
     claims are left out. Reviewers edit kinds, locator, quote, verdict, reviewer, reviewed_at
     and note; `tracker import` brings the edits back into the registers. CSV is UTF-8 with a
     BOM, so Excel reads it right; cells that look like formulas get a leading apostrophe.
+    With --retractions, the `retraction` column says what the data holds about each source.
 
     Example: tracker export --format xlsx --output claims-matrix.xlsx
     """
     from tracker.matrix import build_matrix, render_matrix, write_matrix
 
-    if fmt is None:
-        fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"
+    fmt = output_format(fmt, output, {".csv": "csv", ".xlsx": "xlsx"}, "csv")
     if output is None and fmt == "xlsx" and sys.stdout.isatty():
         raise UserError("an xlsx workbook is binary - give --output FILE to write it")
-    project, _, findings = audit(project_dir, retractions)
-    rows = build_matrix(project, findings)
+    notices = retraction_data(retractions)
+    project = load(project_dir)
+    _, outcome = run_audit(project, notices)
+    rows = build_matrix(project, outcome.findings, notices)
     data = render_matrix(rows, fmt)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -28,6 +28,9 @@ from bs4 import (
     ParserRejectedMarkup,
     XMLParsedAsHTMLWarning,
 )
+
+# bs4's html.parser builder is subclassed through its 4.13 parser-class hook; pyproject.toml
+# pins beautifulsoup4 to the releases this was tested with.
 from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuilder
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 

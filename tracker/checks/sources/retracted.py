@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from tracker.checks.base import Audit, at_source
 from tracker.graph import dependants
 from tracker.model import Finding, Severity, Source
-from tracker.retractions import CONCERN, CORRECTION, RETRACTION, Notice, Retractions
+from tracker.retractions import (
+    CONCERN,
+    CORRECTION,
+    RETRACTION,
+    Notice,
+    Retractions,
+    headline,
+    weight,
+)
 
 ID = "sources.retracted"
 SEVERITY = Severity.ERROR
@@ -44,32 +52,10 @@ def finding(audit: Audit, data: Retractions, source: Source, notices: list[Notic
     return at_source(audit, source, ID, severity(main), message)
 
 
-def weight(notice: Notice) -> int:
-    """Rank a notice by how much it undermines the paper."""
-    if notice.nature == RETRACTION:
-        return 4 if notice.stands else 1
-    return {CONCERN: 3, CORRECTION: 2}.get(notice.nature, 0)
-
-
 def severity(notice: Notice) -> Severity:
     if notice.nature == RETRACTION and notice.stands:
         return Severity.ERROR
     return Severity.WARNING if notice.nature in (CONCERN, CORRECTION) else Severity.INFO
-
-
-def headline(notice: Notice) -> str:
-    """Say what happened to the paper, and when."""
-    if notice.nature == RETRACTION and notice.cancelled_by:
-        return f"retracted {on(notice)}, then reinstated {on(notice.cancelled_by)}"
-    if notice.nature == CONCERN:
-        since = f"since {notice.date}" if notice.date else "(date not given)"
-        return f"under an expression of concern {since}"
-    verb = {RETRACTION: "retracted", CORRECTION: "corrected"}.get(notice.nature, "reinstated")
-    return f"{verb} {on(notice)}"
-
-
-def on(notice: Notice) -> str:
-    return f"on {notice.date}" if notice.date else "on a date the data does not give"
 
 
 def records(notice: Notice) -> str:
