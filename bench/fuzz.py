@@ -61,6 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.pathological import PATHOLOGICAL  # noqa: E402
 from bench.shapes import SHAPES  # noqa: E402
 from tracker.bibliography import load_bibliography  # noqa: E402
 from tracker.extract import Extraction, extract  # noqa: E402
@@ -492,15 +493,27 @@ def make_markers(rng: random.Random, shared: Path | None) -> bytes:
 
 
 def make_plain(rng: random.Random, shared: Path | None) -> bytes:
-    return make_text(rng, shared, PLAIN)
+    return make_text(rng, shared, PLAIN, ".txt")
 
 
 def make_markdown(rng: random.Random, shared: Path | None) -> bytes:
-    return make_text(rng, shared, MARKDOWN)
+    return make_text(rng, shared, MARKDOWN, ".md")
 
 
-def make_text(rng: random.Random, shared: Path | None, grammar: Grammar) -> bytes:
+def pathological_page(rng: random.Random, suffix: str, grammar: Grammar) -> bytes | None:
+    """Now and then, a pathological page of bench/pathological.py in this format, maybe mutated."""
+    shapes = [make for kind, make in PATHOLOGICAL.values() if kind == suffix]
+    if not shapes or rng.random() >= 0.05:
+        return None
+    text = rng.choice(shapes)(int(min(100 + rng.expovariate(1 / 8000), MAX_INPUT // 2)))
+    return encode(rng, text if rng.random() < 0.5 else mutate(rng, text, grammar, (text,)))
+
+
+def make_text(rng: random.Random, shared: Path | None, grammar: Grammar, suffix: str) -> bytes:
     donors = contexts(shared)
+    odd = pathological_page(rng, suffix, grammar)
+    if odd is not None:
+        return odd
     if rng.random() < 0.1:
         return encode(rng, random_text(rng, grammar, donors))
     return encode(rng, mutate(rng, prose(rng, shared), grammar, donors))
@@ -511,6 +524,9 @@ HTML_BLOCKS = ("p", "p", "p", "li", "h2", "td", "blockquote", "div")
 
 def make_html(rng: random.Random, shared: Path | None) -> bytes:
     donors = html_pages()
+    odd = pathological_page(rng, ".html", HTML)
+    if odd is not None:
+        return odd
     if rng.random() < 0.1:
         return encode(rng, random_text(rng, HTML, donors))
     if rng.random() < 0.5:

@@ -18,6 +18,9 @@ the medians, their ratio and the verdict:
   (bench/documents.py), and the duplicate-work check on the 45,006-entry ACL file.
 - registers: the register loader on ordinary, pathological and hostile YAML shapes
   (bench/shapes.py) at 16 KB, 128 KB and 1 MB, and how its time grows with the size.
+- pathological: extraction of pathological pages (bench/pathological.py: footnotes,
+  reference lists, line breaks, one long line, runs of markers, tables, headings, nesting)
+  at 1 MB against an ordinary page of the same format and size.
 - matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
   1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
   agree.
@@ -448,6 +451,46 @@ def registers(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Pathological pages against ordinary ones
+
+
+def pathological(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    """Extract each pathological page of bench/pathological.py and an ordinary page of the
+    same format and size; the goal is at least a quarter of the ordinary page's speed."""
+    from pathological import PATHOLOGICAL, ordinary
+
+    from tracker.extract import extract
+
+    size = 250_000 if quick else 1_000_000
+    folder = work / "pathological"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def page(name: str, suffix: str, text: str) -> Path:
+        path = folder / f"{name.replace(' ', '-')}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    baseline: dict[str, float] = {}
+    for name, (suffix, make) in PATHOLOGICAL.items():
+        if suffix not in baseline:
+            normal = page("ordinary", suffix, ordinary(suffix, size))
+            baseline[suffix], _ = timed(lambda normal=normal: extract(normal, {}), repeat)
+        path = page(name, suffix, make(size))
+        took, result = timed(lambda path=path: extract(path, {}), max(1, repeat // 2))
+        speed = path.stat().st_size / took / 1e6
+        share = baseline[suffix] / took * path.stat().st_size / size
+        yield Line(
+            f"pathological.{name.replace(' ', '-')}",
+            took,
+            baseline[suffix],
+            ">= 0.25 of ordinary",
+            share >= 0.25,
+            f"{suffix}, {path.stat().st_size / 1e6:.2f} MB at {speed:.2f} MB/s, "
+            f"{share:.2f} of an ordinary page's speed; {len(result.claims)} claims",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # Library matching
 
 
@@ -532,6 +575,7 @@ BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "incremental": incremental,
     "readers": readers,
     "registers": registers,
+    "pathological": pathological,
 }
 
 

@@ -92,3 +92,9 @@ def audit_for(root: Path, files: Files) -> Audit:
         data_file.write_text(str(retraction_data), encoding="utf-8")
         retractions = load_retractions(data_file)
     return Audit(project, build_graph(project), retractions)
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Keep the user's own settings (allow-outside) out of every test and its commands."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "user-config"))

@@ -129,6 +129,19 @@ EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
             {"references.bib": BIB + PLACEHOLDER},
         ],
     ),
+    "sources.invalid_ids": (
+        [
+            {"references.bib": bib_with(doi='10.1000/x"><script>alert(1)</script>')},
+            {"references.bib": bib_with(pmid='123"><script>alert(1)</script>')},
+            {"references.bib": bib_with(pmcid="PMC-not-an-id")},
+            {"references.bib": bib_with(doi="10.1/short.registrant")},
+        ],
+        [
+            {},
+            {"references.bib": bib_with(doi="https://dx.doi.org/10.1000/TEST.1.")},
+            {"references.bib": bib_with(pmid="PMID: 33467726", pmcid="PMC7829982")},
+        ],
+    ),
     "sources.missing_authors": (
         [{"references.bib": bib_with(author=None).replace("@article", "@misc")}],
         [

@@ -488,3 +488,14 @@ def test_biblatex_and_bibtex_entries_lacking_fields(entry, lacks):
 def test_biblatex_fields_give_year_and_journal():
     (source,) = parse_bibliography(BIBLATEX_ENTRIES[0], "refs.bib").sources.values()
     assert (source.year, source.journal) == ("2021", "International Journal of Molecular Sciences")
+
+
+@pytest.mark.parametrize("name", ["csl-manubot.json", "scopus.ris"])
+def test_csl_json_and_ris_bibliographies_load_by_their_suffix(name):
+    from tracker.bibliography import load_bibliography
+
+    bibliography = load_bibliography(BIB_DATA / name, name)
+    assert bibliography.sources
+    if name == "scopus.ris":  # its second record has no title, author or year
+        (missing,) = [p for p in bibliography.problems if p.kind == "missing-fields"]
+        assert missing.line == 20 and "lacks author, title and year" in missing.message

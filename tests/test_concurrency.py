@@ -40,7 +40,7 @@ fcntl = pytest.importorskip("fcntl", reason="locks and forked reviewers need POS
 
 TODAY = "2026-11-20"
 REGISTER = "claims/page.yaml"
-ROUNDS = 16
+ROUNDS = 20
 CONFLICT = (
     "claims/page.yaml changed while this edit was running (another reviewer?) "
     "- run the command again"

@@ -13,7 +13,13 @@ import pytest
 from tracker.checks.base import Audit
 from tracker.checks.citations import publisher_as_journal
 from tracker.checks.quotes import hedges, not_found, numbers
-from tracker.checks.sources import duplicate_work, implausible_year, missing_authors, missing_ids
+from tracker.checks.sources import (
+    duplicate_work,
+    implausible_year,
+    invalid_ids,
+    missing_authors,
+    missing_ids,
+)
 from tracker.model import Severity
 
 from .conftest import BIB, REPO, Files, audit_for
@@ -26,6 +32,7 @@ MODULES: dict[str, ModuleType] = {
         hedges,
         not_found,
         missing_ids,
+        invalid_ids,
         missing_authors,
         publisher_as_journal,
         implausible_year,

@@ -202,7 +202,7 @@ def test_github_commands_one_per_finding() -> None:
         + DUPLICATE.message,
         "::notice file=references.bib,line=3,col=1,title=sources.missing_ids::" + NOTE.message,
         "::error file=drafts/a b%2Cc%3Ad%25.md,line=1,col=1,title=document.uncited::"
-        "50%25 of users%0D%0Asay: it works, \x01 <b>&</b> ]]>",
+        "50%25 of users%0D%0Asay: it works, \\x01 <b>&</b> ]]>",
     ]
 
 

@@ -8,10 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.pathological import PATHOLOGICAL
+from tracker.extract import extract
 from tracker.readers import ReaderError, read_document
 from tracker.readers.markdown import read_markdown
 from tracker.readers.plain import read_plain
 from tracker.readers.superscripts import render as render_raised
+
+from .complexity import assert_linear
 
 
 def blocks(doc) -> list[tuple[str, str]]:
@@ -183,3 +187,16 @@ def test_raised_text_is_a_citation_or_a_raised_character(
     raised: str, before: str, expected: str
 ) -> None:
     assert render_raised(raised, before) == expected
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_pathological_pages_are_extracted_in_linear_time(tmp_path: Path, name: str) -> None:
+    """40,000 footnotes once took over a minute (each marker searched the whole list)."""
+    suffix, make = PATHOLOGICAL[name]
+    path = tmp_path / f"page{suffix}"
+
+    def run(text: str) -> object:
+        path.write_text(text, encoding="utf-8")
+        return extract(path, {})
+
+    assert_linear(run, make, 4000)

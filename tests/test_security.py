@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import socket
 from collections import Counter
@@ -34,7 +35,7 @@ from tracker.register import (
 )
 from tracker.similar import known_claims
 
-from .conftest import BASE_FILES, write_project
+from .conftest import BASE_FILES, REPO, write_project
 
 DATA = Path(__file__).parent / "data"
 PAYLOADS_FILE = DATA / "xss_payloads.txt"
@@ -261,8 +262,51 @@ def test_settings_may_share_a_bibliography_outside_the_project(layout: Layout) -
     (layout.project / "pyproject.toml").write_text(
         '[tool.tracker]\nbibliography = "../shared.bib"\n', encoding="utf-8"
     )
-    result = tracker("check", "--no-cache", "-j", "1", "-C", layout.project)
-    assert "citations.unknown_key" not in result.output, result.output
+    refused = CliRunner().invoke(cli, ["check", "--no-cache", "-C", str(layout.project)])
+    assert refused.exit_code == 2 and "lies outside the project" in refused.output
+    assert f"--allow-outside {shared.resolve()}" in refused.output
+    for allowing in (["--allow-outside", str(shared)], ["--allow-outside", str(layout.outer)]):
+        result = tracker("check", "--no-cache", "-j", "1", "-C", layout.project, *allowing)
+        assert result.exit_code in (0, 1) and "citations.unknown_key" not in result.output
+    # The same place allowed in the user's own settings, not the project's.
+    user = Path(os.environ["XDG_CONFIG_HOME"]) / "claims-tracker" / "config.toml"
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text(f"allow-outside = [{str(layout.outer)!r}]\n", encoding="utf-8")
+    try:
+        result = tracker("check", "--no-cache", "-j", "1", "-C", layout.project)
+        assert result.exit_code in (0, 1) and "citations.unknown_key" not in result.output
+    finally:
+        user.unlink()
+
+
+@pytest.mark.parametrize(
+    ("setting", "target"),
+    [
+        ('bibliography = "/etc/passwd"', None),
+        ('content = "/"', None),
+        ('bibliography = "refs.bib"', "symlink"),  # a link inside pointing outside
+    ],
+)
+def test_settings_cannot_make_the_tracker_read_outside(layout: Layout, setting, target) -> None:
+    if target == "symlink":
+        (layout.project / "refs.bib").symlink_to(layout.outer / "secret.bib")
+        (layout.outer / "secret.bib").write_text("@misc{s, title = {Secret}}\n")
+    (layout.project / "pyproject.toml").write_text(f"[tool.tracker]\n{setting}\n")
+    for command in (["check"], ["report"], ["export"], ["graph"]):
+        result = CliRunner().invoke(cli, [*command, "-C", str(layout.project)])
+        assert result.exit_code == 2 and "lies outside the project" in result.output, command
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_devices_and_fifos_are_refused_by_name(layout: Layout, device: str) -> None:
+    if device == "fifo":
+        device = str(layout.project / "refs.fifo")
+        os.mkfifo(device)
+    (layout.project / "pyproject.toml").write_text(f'[tool.tracker]\nbibliography = "{device}"\n')
+    result = CliRunner().invoke(
+        cli, ["check", "--no-cache", "-C", str(layout.project), "--allow-outside", "/dev"]
+    )
+    assert "not a regular file" in result.output
 
 
 def test_a_dangling_register_link_does_not_make_extract_write_outside(layout: Layout) -> None:
@@ -592,3 +636,97 @@ def markdown_text(markdown: str) -> str:
     if id(markdown) not in _TEXTS:
         _TEXTS[id(markdown)] = parsed(markdown_html(markdown)[0]).plain_text
     return _TEXTS[id(markdown)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal escapes and bidirectional overrides are shown, never acted on
+
+ESCAPES = "Zinc\x1b]0;pwned\x07 cures colds \u202eyllaer\u202c in a week\x1b[2K.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "raw_allowed"),
+    [
+        (["check", "--format", "text"], False),
+        (["check", "--format", "github"], False),
+        (["check", "--format", "junit"], False),
+        (["check", "--format", "json"], False),
+        (["check", "--format", "sarif"], False),
+        (["extract"], False),
+    ],
+    ids=["text", "github", "junit", "json", "sarif", "extract"],
+)
+def test_control_characters_of_a_page_are_written_out(tmp_path: Path, args, raw_allowed) -> None:
+    project = write_project(tmp_path, {"content/evil.txt": ESCAPES})
+    page = str(project / "content" / "evil.txt")
+    result = tracker(*args, "-C", project, page)
+    out = result.output
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    if args[-1] in ("text", "github", "junit") or args == ["extract"]:
+        assert "\\x1b" in out and "U+202E" in out
+    if args[-1] in ("json", "sarif"):
+        assert "\\u001b" in out or "\\u001B" in out  # escaped as JSON requires
+
+
+# ---------------------------------------------------------------------------------------------
+# Every file is read through one guarded path: regular files only, within a size limit
+
+TRACKER = REPO / "tracker"
+# Where a file may be opened other than through tracker.limits.read_bytes: the guard itself,
+# the atomic writer (folders and the temporary file it writes), and the packaged data.
+RAW_OPENS = {
+    ("tracker/limits.py", "open_regular"),
+    ("tracker/atomic.py", "_write"),
+    ("tracker/atomic.py", "_sync_directory"),
+    ("tracker/atomic.py", "_open_folder"),
+    ("tracker/datafiles.py", "load_data"),
+    ("tracker/readers/docx.py", "open_document"),  # opens the package from bytes read
+}
+# The parsers of settings and bibliographies, and the functions that may call them (after
+# reading the file with its size limit).
+PARSERS = {
+    "tomllib.loads": {("tracker/config.py", "_read_toml"), ("tracker/report.py", "project_name")},
+    "tomllib.load": set(),
+    "bibtexparser.parse_string": {("tracker/bibliography.py", "parse_bibliography")},
+    "bibtexparser.parse_file": set(),
+}
+
+
+def calls_in_functions():
+    """Yield (file, function, call text) for every call inside a function of tracker/."""
+    import ast
+
+    for path in sorted(TRACKER.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        name = path.relative_to(REPO).as_posix()
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call):
+                        yield name, function.name, ast.unparse(node.func)
+
+
+def test_files_are_opened_only_through_the_guard():
+    raw = {
+        (path, function)
+        for path, function, call in calls_in_functions()
+        if call in ("open", "os.open", "io.FileIO", "os.fdopen")
+        or call.endswith((".read_text", ".read_bytes", ".open"))
+    }
+    assert raw == RAW_OPENS
+
+
+def test_bare_read_bytes_is_the_guarded_one():
+    for path in sorted(TRACKER.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "read_bytes(" in text and path.name != "limits.py":
+            assert (
+                "from tracker.limits import" in text
+                and "read_bytes" in text.split("from tracker.limits import", 1)[1].split(")")[0]
+            ), path
+
+
+@pytest.mark.parametrize("parser", list(PARSERS))
+def test_settings_and_bibliographies_are_parsed_in_the_guarded_places(parser):
+    found = {(path, function) for path, function, call in calls_in_functions() if call == parser}
+    assert found == PARSERS[parser]

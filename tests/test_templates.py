@@ -335,7 +335,12 @@ def test_html_is_one_html5_page_with_header(html: str) -> None:
 
 
 def test_html_sections_come_in_order(html: str) -> None:
-    headings = ["At a glance", "Secretome vs. Exosomes</h2>", ">Cited sources</h2>", "All findings</h2>"]
+    headings = [
+        "At a glance",
+        "Secretome vs. Exosomes</h2>",
+        ">Cited sources</h2>",
+        "All findings</h2>",
+    ]
     positions = [html.index(h) for h in headings]
     assert positions == sorted(positions)
 

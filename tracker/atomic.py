@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from tracker.limits import open_regular
+
 try:
     import fcntl
 except ImportError:  # Windows: edits fall back to detecting a conflict.
@@ -82,7 +84,8 @@ def read_text(path: Path, strict: bool = True) -> str | None:
     Not strict, a file that is not UTF-8 reads as an empty string (to compare, not to use).
     """
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with open_regular(path) as handle:
+            return handle.read().decode("utf-8-sig")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:

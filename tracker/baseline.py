@@ -16,6 +16,7 @@ from typing import Any
 
 from tracker.atomic import write_atomic
 from tracker.config import ProjectError
+from tracker.limits import MAX_BASELINE_BYTES, TooLarge, read_bytes, size_text
 from tracker.model import Finding
 
 VERSION = 1
@@ -81,7 +82,12 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; raise BaselineError naming the file when it cannot be used."""
     try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+        payload = json.loads(read_bytes(path, MAX_BASELINE_BYTES).decode("utf-8-sig"))
+    except TooLarge as err:
+        raise BaselineError(
+            f"the baseline {path} is more than {size_text(MAX_BASELINE_BYTES)} - write it again "
+            "with --update-baseline"
+        ) from err
     except OSError as err:
         reason = err.strerror or str(err)
         raise BaselineError(

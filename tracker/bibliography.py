@@ -1,4 +1,7 @@
-"""Load a BibTeX file into Sources, turning every fault found in it into a Problem.
+"""Load a bibliography into Sources, turning every fault found in it into a Problem.
+
+BibTeX is read here; CSL-JSON and RIS, the other formats reference managers export, are read
+by tracker.bibformats into the same Sources, and checked here for missing fields alike.
 
 bibtexparser v2 splits the file; this module then does what its default middlewares would
 (string references resolved, outer delimiters removed) in its own single pass; field values
@@ -219,14 +222,33 @@ def load_bibliography(path: Path, display_path: str | None = None) -> Bibliograp
     if binary >= 0:
         line = data.count(b"\n", 0, binary) + 1
         message = (
-            f'"{shown}" is a binary file, not BibTeX (a zero byte on line {line}) and was not '
-            "read - export the bibliography again as a .bib text file"
+            f'"{shown}" is a binary file, not a bibliography (a zero byte on line {line}) and '
+            "was not read - export the bibliography again as BibTeX, CSL-JSON or RIS text"
         )
         return _unreadable(shown, line, message)
     text, problem = _decode(data, shown)
-    bibliography = parse_bibliography(text, shown)
+    bibliography = parse_any(text, shown, Path(path).suffix.lower())
     if problem is not None:
         bibliography.problems.insert(0, problem)
+    return bibliography
+
+
+def parse_any(text: str, display_path: str, suffix: str) -> Bibliography:
+    """Parse a bibliography in the format its file's suffix names: CSL-JSON (.json), RIS
+    (.ris), else BibTeX; the entries of each lack no field their type needs unnoticed."""
+    if suffix not in (".json", ".ris"):
+        return parse_bibliography(text, display_path)
+    from tracker.bibformats import parse_csl_json, parse_ris
+
+    parse = parse_csl_json if suffix == ".json" else parse_ris
+    bibliography = parse(text, display_path)
+    for source in bibliography.sources.values():
+        missing = [] if _has_required_fields(source) else _missing_fields(source, source.fields)
+        if missing:
+            message = _missing_message(source, missing, None)
+            problem = Problem("missing-fields", display_path, source.line, message, key=source.key)
+            bibliography.problems.append(problem)
+    bibliography.problems.sort(key=lambda p: p.line)
     return bibliography
 
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import orjson
 
 from tracker import __version__
+from tracker.limits import open_regular
 
 FOLDER = ".tracker-cache"
 DATABASE = "cache.sqlite3"
@@ -53,7 +54,7 @@ def file_digest(path: Path) -> str:
     """Return the digest of a file's bytes, read in blocks (a huge file costs no memory);
     one that cannot be read gets a digest of why, unlike that of any readable state."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
     except OSError as err:
         return digest("unreadable", str(err.strerror))

@@ -18,6 +18,7 @@ from tracker.commands.common import (
     PROJECT_FOLDER,
     PROJECT_HELP,
     UserError,
+    allowed_outside,
     audit_outcome,
     cache_option,
     emit,
@@ -43,10 +44,18 @@ from tracker.outputs import ExitStatus
 @click.option(
     "-C", "--project", "project_dir", type=PROJECT_FOLDER, default=None, help=PROJECT_HELP
 )
+@click.option(
+    "--allow-outside",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Let the settings name a bibliography or content outside the project, under PATH.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
+def cli(
+    ctx: click.Context, debug: bool, project_dir: Path | None, allow_outside: tuple[Path, ...]
+) -> None:
     """Track the claims of health copy and the sources that support them."""
-    ctx.obj = {"debug": debug, "project_dir": project_dir}
+    ctx.obj = {"debug": debug, "project_dir": project_dir, "allow_outside": list(allow_outside)}
 
 
 @cli.command()
@@ -71,7 +80,7 @@ def extract(
     """
     from tracker.config import ProjectError, find_root, load_config
     from tracker.extract import extract as extract_document
-    from tracker.outputs import extraction_dict, extraction_text
+    from tracker.outputs import extraction_dict, extraction_text, json_safe
     from tracker.project import load_registers, open_bibliography, register_file
     from tracker.readers import ReaderError
     from tracker.resolve import Resolver
@@ -79,7 +88,7 @@ def extract(
     root = find_root(project_dir or Path.cwd())
     if root is None and write:
         raise ProjectError("--write needs a claims project - run inside one or pass -C FOLDER")
-    config = load_config(root) if root else None
+    config = load_config(root, allowed_outside()) if root else None
     with project_cache(root, not no_cache) as cache:
         sources = open_bibliography(config, cache).sources if config else {}
     resolver = Resolver(sources)
@@ -94,7 +103,7 @@ def extract(
         # One shape whatever the number of documents: an object per document, one per line
         # (JSON Lines), so that one document's output is one JSON object.
         for result in results:
-            click.echo(json.dumps(extraction_dict(result, sources), ensure_ascii=False))
+            click.echo(json_safe(json.dumps(extraction_dict(result, sources), ensure_ascii=False)))
     else:
         for result in results:
             click.echo(extraction_text(result, sources), nl=False)
@@ -189,7 +198,8 @@ def graph(fmt: str | None, output: Path | None, project_dir: Path | None) -> Non
     from tracker.project import open_project
 
     fmt = output_format(fmt, output, {".graphml": "graphml", ".json": "json"}, "json")
-    emit(export(build_graph(open_project(project_dir, cached=True)), fmt), output)
+    project = open_project(project_dir, cached=True, allow_outside=allowed_outside())
+    emit(export(build_graph(project), fmt), output)
 
 
 def main() -> None:

@@ -14,16 +14,26 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePath, PureWindowsPath
 
-from tracker.limits import MAX_SETTINGS_BYTES, TooLarge, file_size, read_bytes, size_text
+from tracker.limits import (
+    MAX_SETTINGS_BYTES,
+    TooLarge,
+    file_size,
+    open_regular,
+    read_bytes,
+    size_text,
+)
 from tracker.model import Severity
 
 LEVELS = ("off", "info", "warning", "error")
 # The settings that name a folder or file of the project.
 FOLDERS = ("bibliography", "claims", "content", "reports")
+# Those only read: inside the project unless the user allows a place outside it.
+READ_FOLDERS = ("bibliography", "content")
 # Those the tracker writes into must stay inside the project, so that no project's settings can
 # make it write elsewhere; the bibliography and pages may be shared with other projects.
 WRITTEN_FOLDERS = ("claims", "reports")
@@ -100,7 +110,7 @@ def has_tool_table(pyproject: Path) -> bool:
     if not pyproject.is_file():
         return False
     try:
-        with open(pyproject, "rb") as handle:
+        with open_regular(pyproject) as handle:
             # A table past the size limit is refused when the settings are read.
             head = handle.read(MAX_SETTINGS_BYTES + 1)
     except OSError:
@@ -108,8 +118,14 @@ def has_tool_table(pyproject: Path) -> bool:
     return b"[tool.tracker" in head
 
 
-def load_config(root: Path) -> Config:
-    """Read a project's settings; defaults apply to whatever is not set."""
+def load_config(root: Path, allow_outside: Iterable[Path] = ()) -> Config:
+    """Read a project's settings; defaults apply to whatever is not set.
+
+    The bibliography and pages are read only inside the project, unless they lie under a
+    path of `allow_outside` (the command line's --allow-outside) or of the user's own
+    settings: a cloned repository's settings must not make the tracker read, and a CI
+    report publish, files from elsewhere on the machine.
+    """
     source = settings_source(root)
     table = settings_table(root)
     checks = table.pop("checks", {})
@@ -128,7 +144,47 @@ def load_config(root: Path) -> Config:
             )
         _check_known(source, prefix)
     folders = {name: _folder_setting(source, name, value) for name, value in table.items()}
-    return Config(root=root, checks=dict(checks), **folders)
+    config = Config(root=root, checks=dict(checks), **folders)
+    allowed = [*allow_outside, *user_allowed_outside()]
+    for name in READ_FOLDERS:
+        _check_inside(config, source, name, allowed)
+    return config
+
+
+def _check_inside(config: Config, source: Path, name: str, allowed: list[Path]) -> None:
+    """Refuse a bibliography or content folder outside the project that nobody allowed."""
+    root = config.root.resolve()
+    where = config.path(name).resolve()
+    if where.is_relative_to(root):
+        return
+    if any(where.is_relative_to(Path(path).expanduser().resolve()) for path in allowed):
+        return
+    value = getattr(config, name)
+    raise ProjectError(
+        f"{_where(source, name)}{name} = {value!r} lies outside the project ({where}), "
+        "and the tracker reads outside it only where you allow: pass "
+        f"--allow-outside {where}, or list it under allow-outside in {user_settings_path()}"
+    )
+
+
+def user_settings_path() -> Path:
+    """Return the user's own settings file (not a project's): XDG's config folder."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "claims-tracker" / "config.toml"
+
+
+def user_allowed_outside() -> list[Path]:
+    """Return the paths the user's own settings allow projects to read outside themselves."""
+    path = user_settings_path()
+    if not path.is_file():
+        return []
+    value = _read_toml(path).get("allow-outside", [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ProjectError(
+            f"{_where(path, 'allow-outside')}allow-outside must be a list of paths, such as "
+            'allow-outside = ["/srv/shared/references.bib"]'
+        )
+    return [Path(item) for item in value]
 
 
 def known_check_ids() -> set[str]:
@@ -178,8 +234,8 @@ def _folder_setting(source: Path, name: str, value: object) -> str:
 def _where(source: Path, key: str) -> str:
     """Return "FILE:LINE: " for the line that sets key, or "FILE: " when it cannot be found."""
     try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_bytes(source, MAX_SETTINGS_BYTES).decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, TooLarge):
         lines = []
     pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
     found = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)

@@ -14,6 +14,7 @@ from functools import cache
 from tracker.datafiles import load_data
 from tracker.markers import strip_trailing_markers
 from tracker.model import KINDS
+from tracker.readers import without_terminal_codes
 
 SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
 MIN_WORDS_WITHOUT_STOP = 8
@@ -64,7 +65,8 @@ def classify(text: str, kind: str, in_references: bool = False) -> Decision:
         return Decision(False, reasons=("entry of the reference list",))
     if kind in ("heading", "table_header"):
         return Decision(False, reasons=("heading",))
-    body = strip_trailing_markers(text).strip()
+    # Escape sequences decide nothing: one after the full stop once made a claim a fragment.
+    body = strip_trailing_markers(without_terminal_codes(text)).strip()
     if kind == "table_row":
         return table_row(body)
     refusal = not_a_statement(body)

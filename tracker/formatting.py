@@ -114,7 +114,8 @@ def decode_latex(value: str) -> str:
 def doi_url(doi: str | None) -> str | None:
     """Return the https://doi.org link of a DOI, in whatever form written, if it is one."""
     bare = clean_doi(doi)
-    return "https://doi.org/" + quote(bare, safe="/:;()[]") if bare else None
+    # A lone surrogate (from a JSON "\\ud800") cannot be encoded: it becomes "?" in the link.
+    return "https://doi.org/" + quote(bare, safe="/:;()[]", errors="replace") if bare else None
 
 
 def pmid_url(pmid: str | None) -> str | None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from tracker.outputs import json_safe
 from tracker.project import Project
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def export(graph: nx.DiGraph, fmt: str) -> str:
 
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges")
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     if fmt == "graphml":
         buffer = io.BytesIO()
         nx.write_graphml(graph, buffer, encoding="utf-8")

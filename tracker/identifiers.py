@@ -13,7 +13,8 @@ from urllib.parse import unquote
 
 # A DOI: "10.", a registrant code of four to nine digits (with sub-codes), "/" and a suffix
 # of printable characters (the DOI Handbook, section 2.2; Crossref's recommended pattern).
-DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+# Quotes, braces, backslashes and the like never stand in one: they mark junk pasted with it.
+DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"'{}\\^`|]+")
 # What may stand before a DOI: resolver links (any scheme, www., dx.), "doi:" and "DOI ".
 DOI_PREFIX = re.compile(
     r"^(?:(?:https?://)?(?:www\.|dx\.)?doi\.org/|doi\s*:\s*|doi\s+)", re.IGNORECASE

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import tracker
 from tracker.baseline import fingerprint
 from tracker.model import Finding, Severity
+from tracker.outputs import json_safe, visible
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -114,12 +115,14 @@ def findings_sarif(
         "results": [sarif_result(f, index, root) for f in findings],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def escape_github_data(text: str) -> str:
-    """Escape a workflow command's message the way GitHub's toolkit does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message the way GitHub's toolkit does, and write out the
+    control characters a log would act on (an ANSI sequence, a bidirectional override)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text)
 
 
 def escape_github_property(text: str) -> str:
@@ -177,9 +180,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def finding_text(finding: Finding) -> str:
-    return (
-        f"{finding.path}:{finding.line}:{finding.col}: {finding.severity.value}: {finding.message}"
-    )
+    where = f"{visible(finding.path)}:{finding.line}:{finding.col}"
+    return f"{where}: {finding.severity.value}: {visible(finding.message)}"
 
 
 def findings_junit(findings: list[Finding], checks: Sequence[ModuleType]) -> str:

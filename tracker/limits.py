@@ -8,7 +8,10 @@ a problem of that file, with its size, and never read past the limit.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -30,6 +33,12 @@ MAX_YAML_DEPTH = 50
 # How many values (scalars and collections) a YAML file may hold. A register the tracker
 # writes holds one per 13 bytes or so: about 300,000 at the register's size limit.
 MAX_YAML_NODES = 1_000_000
+# Retraction Watch data as Crossref publishes it: about 60 MB in 2026.
+MAX_RETRACTIONS_BYTES = 512 * MIB
+# A baseline of findings: 100 MB for the 280,000 findings of a 10,000-page project.
+MAX_BASELINE_BYTES = 512 * MIB
+# A claims matrix (CSV or XLSX) brought back by `tracker import`.
+MAX_MATRIX_BYTES = 256 * MIB
 # Past what a file reports of its size, it is read in parts of this size.
 READ_PART = MIB
 
@@ -43,13 +52,49 @@ class TooLarge(Exception):
         self.limit = limit
 
 
+class NotARegularFile(OSError):
+    """A device, FIFO, socket or folder where a file was expected: never read.
+
+    /dev/zero would be read until memory ran out, a FIFO would wait for a writer for ever.
+    An OSError, so that every loader reports it as it reports a file it cannot read.
+    """
+
+    def __init__(self, path: Path | str, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"{kind}, not a regular file", str(path))
+
+
+KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def open_regular(path: Path | str) -> io.BufferedReader:
+    """Open a regular file for reading, or raise NotARegularFile without reading anything.
+
+    The file is opened without blocking (a FIFO would wait for a writer) and checked on the
+    descriptor itself, so a path swapped for a device between a check and the open is caught.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = next((name for test, name in KINDS if test(mode)), "a special file")
+        raise NotARegularFile(path, kind)
+    return io.BufferedReader(io.FileIO(descriptor, "rb"))
+
+
 def read_bytes(path: Path, limit: int) -> bytes:
     """Return a file's bytes, or raise TooLarge without reading more than limit + 1 of them.
 
     Reading, not the size the file system reports, decides: a device or a growing file
     reports a size that may be wrong.
     """
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         # A read of n bytes sets n bytes aside at once (256 MB for a Word document's limit):
         # ask for what the file says it holds, one more to see its end, then read on in parts.
         reported = os.fstat(handle.fileno()).st_size

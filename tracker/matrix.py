@@ -27,6 +27,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from tracker.atomic import locked, write_atomic, write_if_unchanged
 from tracker.evidence import evidence_of
 from tracker.formatting import format_sources
+from tracker.limits import MAX_MATRIX_BYTES, MAX_REGISTER_BYTES, TooLarge, read_bytes, size_text
 from tracker.model import KINDS, Claim, Finding, Register
 from tracker.project import Project
 from tracker.register import (
@@ -195,8 +196,8 @@ def mappings(node: Any) -> list[CommentedMap]:
 def load_tree(path: Path, display: str) -> RegisterTree:
     """Read a register for editing; raise RegisterError when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, TooLarge) as error:
         raise RegisterError(display, 1, f"cannot read the register: {error}") from error
     return RegisterTree(path, display, text, _load_for_merge(text, display))
 
@@ -377,7 +378,9 @@ def read_matrix(path: Path) -> list[MatrixRow]:
 
 def _read_csv(path: Path) -> list[list[str]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_bytes(path, MAX_MATRIX_BYTES).decode("utf-8-sig")
+    except TooLarge as error:
+        raise MatrixError(f"{path}: more than {size_text(MAX_MATRIX_BYTES)}") from error
     except OSError as error:
         raise MatrixError(f"{path}: cannot read the file ({error.strerror})") from error
     except UnicodeDecodeError as error:
@@ -398,7 +401,13 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True)
+        data = read_bytes(path, MAX_MATRIX_BYTES)
+    except TooLarge as error:
+        raise MatrixError(f"{path}: more than {size_text(MAX_MATRIX_BYTES)}") from error
+    except OSError as error:
+        raise MatrixError(f"{path}: cannot read the file ({error.strerror})") from error
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
     except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
         message = f"{path}: not a readable XLSX workbook ({type(error).__name__}: {error})"
         raise MatrixError(f"{message} - save it from Excel as .xlsx") from error

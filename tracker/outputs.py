@@ -6,6 +6,7 @@ editors, CI annotators and linters' problem matchers parse.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,35 @@ class ExitStatus(IntEnum):
     BUG = 3
 
 
+# What a terminal or a CI log would act on rather than show: C0 and C1 control characters
+# (an escape sequence can retitle a terminal or hide a line; tab and line feed are kept) and
+# the bidirectional controls, which reorder what is shown (CVE-2021-42574, "Trojan Source").
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Return text with control and bidirectional characters written out: `\x1b`, `U+202E`."""
+    return INVISIBLE.sub(_written_out, text)
+
+
+def _written_out(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"U+{code:04X}"
+
+
+# In JSON, the bidirectional controls as \u escapes: JSON allows them raw, but a terminal
+# showing the JSON would reorder the text around them.
+BIDI_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def json_safe(text: str) -> str:
+    """Return JSON text with the bidirectional controls in its strings escaped."""
+    return text.translate(BIDI_ESCAPES)
+
+
 # ANSI colours of the severity word on a terminal: red, yellow, cyan, as linters show them.
 COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 RESET = "\x1b[0m"
@@ -37,8 +67,8 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
     severity = finding.severity.value
     if colour:
         severity = f"{COLOURS[finding.severity]}{severity}{RESET}"
-    where = f"{finding.path}:{finding.line}:{finding.col}"
-    return f"{where}: {severity} {finding.check}: {finding.message}"
+    where = f"{visible(finding.path)}:{finding.line}:{finding.col}"
+    return f"{where}: {severity} {finding.check}: {visible(finding.message)}"
 
 
 def findings_text(findings: list[Finding], colour: bool = False) -> str:
@@ -72,7 +102,7 @@ def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:
         "summary": summary | severity_counts(findings),
     }
     # orjson: the json module's indenting encoder took 4 s for a 10k-page project's findings.
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    return json_safe(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8")) + "\n"
 
 
 def reference_status(item: ResolvedReference) -> str:
@@ -161,7 +191,7 @@ def extraction_text(extraction: Extraction, sources: dict[str, Source]) -> str:
     lines.append(
         f"{len(extraction.claims)} claims ({cited} cited) in {len(extraction.units)} units"
     )
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"
 
 
 def reference_lines(path: str, item: ResolvedReference) -> list[str]:

@@ -22,6 +22,7 @@ from tracker.config import (
     load_config,
     register_paths,
 )
+from tracker.limits import MAX_DOCUMENT_BYTES, TooLarge, read_bytes
 from tracker.model import Bibliography, Claim, Register
 from tracker.readers import line_starts
 
@@ -84,17 +85,23 @@ class Project:
 def read_line_starts(path: Path) -> list[int]:
     """Return the offset at which each line of a UTF-8 document starts; [] if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(path, MAX_DOCUMENT_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, TooLarge):
         return []
     return line_starts(text)
 
 
-def open_project(start: Path | None = None, watch: Watch = iter, cached: bool = False) -> Project:
+def open_project(
+    start: Path | None = None,
+    watch: Watch = iter,
+    cached: bool = False,
+    allow_outside: Iterable[Path] = (),
+) -> Project:
     """Find the project at or above start (default: the current folder) and load it.
 
     With cached, what was loaded before from the same bytes comes from the project's
-    .tracker-cache/ folder, and what is loaded afresh is stored there.
+    .tracker-cache/ folder, and what is loaded afresh is stored there. allow_outside names
+    places outside the project its settings may read (tracker.config.load_config).
     """
     root = find_root(start or Path.cwd())
     if root is None:
@@ -104,7 +111,7 @@ def open_project(start: Path | None = None, watch: Watch = iter, cached: bool = 
         )
     cache = Cache.for_project(root, cached)
     try:
-        return load_project(root, watch, cache)
+        return load_project(root, watch, cache, allow_outside)
     finally:
         cache.close()
 
@@ -252,10 +259,12 @@ def _cached_register(hit: tuple[str, bytes] | None, wanted: str) -> Register | N
         return None  # a damaged entry is a miss
 
 
-def load_project(root: Path, watch: Watch = iter, cache: Cache | None = None) -> Project:
+def load_project(
+    root: Path, watch: Watch = iter, cache: Cache | None = None, allow_outside: Iterable[Path] = ()
+) -> Project:
     """Load the project whose root folder is given."""
     cache = cache or Cache(None)
-    config = load_config(root)
+    config = load_config(root, allow_outside)
     bibliography, bibliography_digest = bibliography_and_digest(config, cache)
     registers, register_digests = load_registers_cached(config.path("claims"), root, watch, cache)
     state = project_digest(config, bibliography_digest, register_digests)

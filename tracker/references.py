@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from tracker.readers import Block, DocumentText
 
@@ -70,12 +71,28 @@ class ReferenceList:
     footnotes: tuple[tuple[str, ReferenceEntry], ...] = ()
 
     def entry(self, number: int) -> ReferenceEntry | None:
-        """Return the entry with this number, if the list has one."""
-        return next((e for e in self.entries if e.number == number), None)
+        """Return the entry with this number, if the list has one (the first, if several)."""
+        return self._by_number.get(number)
 
     def footnote(self, label: str) -> ReferenceEntry | None:
-        """Return the footnote with this label, if there is one."""
-        return next((e for lab, e in self.footnotes if lab == label), None)
+        """Return the footnote with this label, if there is one (the first, if several)."""
+        return self._by_label.get(label)
+
+    # Looked up once per marker: a search of the list each time took time in the square of a
+    # page's markers (40,000 footnotes: over a minute).
+    @cached_property
+    def _by_number(self) -> dict[int, ReferenceEntry]:
+        found: dict[int, ReferenceEntry] = {}
+        for entry in self.entries:
+            found.setdefault(entry.number, entry)
+        return found
+
+    @cached_property
+    def _by_label(self) -> dict[str, ReferenceEntry]:
+        found: dict[str, ReferenceEntry] = {}
+        for label, entry in self.footnotes:
+            found.setdefault(label, entry)
+        return found
 
     def by_author_year(self, name: str, year: str) -> ReferenceEntry | None:
         """Return the only entry whose first author and year match, if exactly one does."""

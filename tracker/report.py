@@ -17,6 +17,7 @@ import networkx as nx
 from tracker.evidence import Evidence, evidence_of, strongest, vocabulary
 from tracker.formatting import FormattedSource, format_sources
 from tracker.graph import claims_supported_by
+from tracker.limits import MAX_SETTINGS_BYTES, TooLarge, read_bytes
 from tracker.model import (
     KINDS,
     Citation,
@@ -451,8 +452,9 @@ def project_name(root: Path) -> str:
     import tomllib
 
     try:
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_bytes(root / "pyproject.toml", MAX_SETTINGS_BYTES).decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TooLarge, RecursionError):
         return root.name
     name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
     return name if isinstance(name, str) and name else root.name

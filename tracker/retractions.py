@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tracker.config import ProjectError
 from tracker.identifiers import normalize_doi, normalize_pmid
+from tracker.limits import MAX_RETRACTIONS_BYTES, TooLarge, read_bytes, size_text
 from tracker.model import Source
 
 RETRACTION = "Retraction"
@@ -176,7 +177,12 @@ def load_retractions(path: Path) -> Retractions:
 def read_text(path: Path) -> str:
     """Return the file's text: UTF-8 (with or without BOM), else Latin-1."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_RETRACTIONS_BYTES)
+    except TooLarge as err:
+        raise ProjectError(
+            f"{path}: more than the {size_text(MAX_RETRACTIONS_BYTES)} retraction data may be "
+            "- give the Retraction Watch CSV file itself"
+        ) from err
     except FileNotFoundError as err:
         raise ProjectError(
             f"{path}: retraction data not found - download retraction_watch.csv from "

@@ -11,6 +11,7 @@ import click
 from tracker.commands.common import (
     LEVEL_CHOICE,
     UserError,
+    allowed_outside,
     cache_option,
     emit,
     expand_documents,
@@ -227,7 +228,7 @@ def check_drafts(
 
     paths = expand_documents(documents)
     root = find_root(project_dir or Path.cwd())
-    config = load_config(root) if root else None
+    config = load_config(root, allowed_outside()) if root else None
     with project_cache(root, cached) as cache:
         if config is None:
             context = Context(None, None, {}, None)

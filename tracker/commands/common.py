@@ -38,8 +38,10 @@ PROJECT_HELP = "Project folder (default: the nearest one at or above the current
 def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add -C/--project, the folder to look for the project in (default: the current one).
 
-    `tracker -C FOLDER check` and `tracker check -C FOLDER` mean the same, as in Git.
+    `tracker -C FOLDER check` and `tracker check -C FOLDER` mean the same, as in Git; so do
+    --allow-outside before and after the command.
     """
+    command = allow_outside_option(command)
     return click.option(
         "-C",
         "--project",
@@ -49,6 +51,30 @@ def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
         callback=_given_before_the_command,
         help=PROJECT_HELP,
     )(command)
+
+
+def allow_outside_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --allow-outside PATH: a place outside the project its settings may read."""
+    return click.option(
+        "--allow-outside",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        expose_value=False,
+        callback=_remember_allowed,
+        help="Let the settings name a bibliography or content outside the project, under PATH.",
+    )(command)
+
+
+def _remember_allowed(ctx: click.Context, _: Any, value: tuple[Path, ...]) -> None:
+    if isinstance(ctx.obj, dict):
+        ctx.obj.setdefault("allow_outside", []).extend(value)
+
+
+def allowed_outside() -> list[Path]:
+    """Return the --allow-outside paths of this command line (before or after the command)."""
+    context = click.get_current_context(silent=True)
+    obj = context.obj if context is not None else None
+    return list(obj.get("allow_outside", [])) if isinstance(obj, dict) else []
 
 
 def _given_before_the_command(ctx: click.Context, _: Any, value: Path | None) -> Path | None:
@@ -116,7 +142,12 @@ def load(project_dir: Path | None, cached: bool = True) -> Any:
     """Open the project at or above project_dir (default: the current folder)."""
     from tracker.project import open_project
 
-    return open_project(project_dir, lambda paths: progressing(paths, "Loading registers"), cached)
+    return open_project(
+        project_dir,
+        lambda paths: progressing(paths, "Loading registers"),
+        cached,
+        allowed_outside(),
+    )
 
 
 def retraction_data(path: Path | None) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.commands.common import UserError, project_option, user_errors
+from tracker.commands.common import UserError, allowed_outside, project_option, user_errors
 from tracker.outputs import ExitStatus
 
 
@@ -30,7 +30,7 @@ def import_matrix(matrix: Path, dry_run: bool, project_dir: Path | None) -> None
     from tracker.matrix import MatrixError, import_matrix, read_matrix
     from tracker.project import open_project
 
-    project = open_project(project_dir)
+    project = open_project(project_dir, allow_outside=allowed_outside())
     try:
         rows = read_matrix(matrix)
         result = import_matrix(project, rows, write=not dry_run)

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from tracker.commands.common import UserError, project_option, today, user_errors
+from tracker.commands.common import (
+    UserError,
+    allowed_outside,
+    project_option,
+    today,
+    user_errors,
+)
 from tracker.model import VERDICTS
 
 
@@ -44,7 +50,8 @@ def review(
 
     asked = Verdict(verdict, by, note, source, quote, locator)
     try:
-        path = record_review(open_project(project_dir), claim_id, asked, today())
+        project = open_project(project_dir, allow_outside=allowed_outside())
+        path = record_review(project, claim_id, asked, today())
     except (ReviewError, ConcurrentEditError) as err:
         raise UserError(str(err)) from err
     click.echo(f"{path}: {claim_id} {verdict} by {by}", err=True)

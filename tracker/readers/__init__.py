@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,20 @@ class ReaderError(Exception):
 def line_starts(text: str) -> list[int]:
     """Return the offset at which each line of text starts."""
     return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+
+# Escape sequences and control characters a terminal acts on, and the bidirectional
+# controls: invisible in the page as shown, so they decide nothing about its layout or its
+# claims (outputs write them out: tracker.outputs.visible).
+TERMINAL_CODES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    "|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def without_terminal_codes(text: str) -> str:
+    """Return text without escape sequences, control and bidirectional characters."""
+    return TERMINAL_CODES.sub("", text)
 
 
 @dataclass(frozen=True)

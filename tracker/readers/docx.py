@@ -165,6 +165,7 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     items += note_items(path, part, sheet, lines)
     doc = assemble(path, items, core_title(part.package) or heading_title(items))
     doc.notes.extend(text_box_notes(body))
+    doc.notes.extend(entity_notes(body))
     return doc
 
 
@@ -456,6 +457,31 @@ def text_box_notes(body: etree._Element) -> list[Note]:
         return []
     count = f"{len(boxes)} text box{'es' if len(boxes) > 1 else ''}"
     return [Note(f"{count} not read - move the text into the body to have it checked")]
+
+
+def entity_notes(body: etree._Element) -> list[Note]:
+    """Say where the text uses XML entities: never resolved, so their text was not read.
+
+    Word never writes entities; a document that declares them was made by hand or to attack
+    (an external entity can name a file of the machine). Located by paragraph, as blocks are.
+    """
+    notes = []
+    line = 0
+    for element in children(body, BLOCKS):
+        for block in [element] if element.tag == P else children(element, frozenset({TR})):
+            line += 1
+            names = sorted({entity.text for entity in block.iter(etree.Entity)})
+            if names:
+                written = ", ".join(names)
+                notes.append(
+                    Note(
+                        f"the text uses the XML entit{'ies' if len(names) > 1 else 'y'} "
+                        f"{written}, which the tracker never resolves, so what it stands for "
+                        "was not read - save the document again from Word",
+                        line,
+                    )
+                )
+    return notes
 
 
 def heading_title(items: list[Rendered]) -> str:

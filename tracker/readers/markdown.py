@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from tracker.readers import Block, DocumentText, ReaderError, line_starts
+from tracker.readers import Block, DocumentText, Note, ReaderError, line_starts
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
@@ -39,7 +39,33 @@ def read_markdown(path: Path, text: str) -> DocumentText:
     blocks = [b for b in walk(tokens, text, starts) if b.end > b.start]
     if not title:
         title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), "")
-    return DocumentText(path=path, text=text, blocks=blocks, title=title)
+    notes = html_block_notes(tokens)
+    return DocumentText(path=path, text=text, blocks=blocks, title=title, notes=notes)
+
+
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+HTML_TAG = re.compile(r"<[^<>]*>")
+
+
+def html_block_notes(tokens: list[Token]) -> list[Note]:
+    """Say where a block of raw HTML holds text the reader leaves unread."""
+    notes = []
+    for token in tokens:
+        if token.type != "html_block":
+            continue
+        words = " ".join(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", token.content)).split())
+        if words:
+            first, last = (token.map[0] + 1, token.map[1]) if token.map else (1, 1)
+            span = f" (lines {first}-{last})" if last > first else ""
+            shown = words if len(words) <= 60 else words[:59] + "…"
+            notes.append(
+                Note(
+                    f'a block of HTML{span} whose text was not read ("{shown}") - '
+                    "write it as Markdown to have it checked",
+                    first,
+                )
+            )
+    return notes
 
 
 # Where markdown-it breaks lines: a lone CR (classic Mac) ends a line too.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.markers import strip_trailing_markers
-from tracker.readers import Block, DocumentText
+from tracker.readers import Block, DocumentText, without_terminal_codes
 
 BULLET = re.compile(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
 TERMINAL = re.compile(r"[.!?][\"”’'»)\]]*$")
@@ -45,7 +45,7 @@ class Line:
 def ends_sentence(text: str) -> bool:
     """Tell whether text ends like a sentence, ignoring trailing citation markers."""
     # Not TRAILING_MARKERS.sub: it takes time in the square of a long run of markers.
-    return bool(TERMINAL.search(strip_trailing_markers(text)))
+    return bool(TERMINAL.search(strip_trailing_markers(without_terminal_codes(text))))
 
 
 def read_plain(path: Path, text: str) -> DocumentText:

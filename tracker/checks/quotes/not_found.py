@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tracker.checks.base import Audit, excerpt, in_register
 from tracker.config import SOURCES_DIR
+from tracker.limits import MAX_DOCUMENT_BYTES, TooLarge, read_bytes
 from tracker.model import Finding, Severity
 
 ID = "quotes.not_found"
@@ -68,8 +69,9 @@ def read_source(root: Path, key: str) -> str | None:
         return None  # a key that is no plain file name names no file under sources/
     path = root / SOURCES_DIR / f"{key}.txt"
     try:
-        return canonical(path.read_bytes().decode("utf-8-sig", errors="replace"))
-    except OSError:
+        data = read_bytes(path, MAX_DOCUMENT_BYTES)
+        return canonical(data.decode("utf-8-sig", errors="replace"))
+    except (OSError, TooLarge):
         return None
 
 

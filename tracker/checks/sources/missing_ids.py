@@ -14,8 +14,9 @@ SUMMARY = "a source has neither DOI nor PMID"
 
 def check(audit: Audit) -> Iterator[Finding]:
     for key, source in audit.project.bibliography.sources.items():
-        # A placeholder for an untraceable work has no identifier by nature; it has its own check.
-        if source.doi or source.pmid or source.unverifiable:
+        # A placeholder for an untraceable work has no identifier by nature; it has its own
+        # check, as has an identifier written but not valid (sources.invalid_ids).
+        if source.get("doi") or source.get("pmid") or source.unverifiable:
             continue
         message = (
             f'source "{key}" has neither doi nor pmid - '
