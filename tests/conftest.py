@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -98,3 +100,28 @@ def audit_for(root: Path, files: Files) -> Audit:
 def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """Keep the user's own settings (allow-outside) out of every test and its commands."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "user-config"))
+
+
+# The bundled project's own files: what a copy of it needs.
+BUNDLED = ("content", "claims", "references.bib", "pyproject.toml")
+
+
+def copy_bundled(destination: Path) -> Path:
+    """Copy the bundled project (pages, registers, bibliography, settings) into destination."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in BUNDLED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+@pytest.fixture
+def sarif_schema(shared: Path) -> dict[str, object]:
+    """The SARIF 2.1.0 JSON Schema of the shared material."""
+    path = shared / "schemas" / "sarif-schema-2.1.0.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the SARIF schema is not in the shared material")
+    return json.loads(path.read_text(encoding="utf-8"))

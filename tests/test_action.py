@@ -21,7 +21,7 @@ import pytest
 
 from tracker.yamlio import load_yaml
 
-from .conftest import REPO, write_project
+from .conftest import BUNDLED, REPO, copy_bundled, write_project
 
 ACTION: dict[str, Any] = load_yaml(
     (REPO / "action.yml").read_text(encoding="utf-8"), round_trip=False
@@ -30,7 +30,6 @@ STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
 BY_ID = {step["id"]: step for step in STEPS}
 # The steps that run the tracker, whose flags must be real ones.
 TRACKER_STEPS = ("check", "sarif")
-BUNDLED = ("content", "claims", "references.bib", "pyproject.toml")
 
 # How the runner starts a `shell: bash` step (GitHub's documented default).
 BASH = ("bash", "--noprofile", "--norc", "-eo", "pipefail")
@@ -185,23 +184,8 @@ def execute(step: dict[str, Any], run: ActionRun, tmp: Path) -> None:
 @pytest.fixture
 def bundled(tmp_path: Path) -> Path:
     """Copy the bundled project into tmp_path/workspace, the checkout the action runs in."""
-    workspace = tmp_path / "workspace"
-    workspace.mkdir()
-    for name in BUNDLED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, workspace / name)
-        else:
-            shutil.copy2(source, workspace / name)
+    copy_bundled(tmp_path / "workspace")
     return tmp_path
-
-
-@pytest.fixture
-def sarif_schema(shared: Path) -> dict[str, object]:
-    path = shared / "schemas" / "sarif-schema-2.1.0.json"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the SARIF schema is not in the shared material")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def annotations(result: subprocess.CompletedProcess[str]) -> list[re.Match[str]]:

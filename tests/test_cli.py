@@ -301,3 +301,16 @@ def test_retraction_data_with_documents_is_refused_not_ignored(tmp_path: Path) -
     page, data = tmp_path / "content" / "page.txt", REPO / "tests/data/retractions/sample.csv"
     result = run("check", "-C", str(tmp_path), str(page), "--retractions", str(data))
     assert result.returncode == 2 and "--retractions applies to the audit" in result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_as_the_readme_says(shell: str) -> None:
+    # The console script, as installed: completion is keyed on the program's name.
+    script = Path(sys.executable).with_name("tracker")
+    if not script.exists():
+        pytest.skip(f"{script} is not installed beside this Python")
+    env = {**os.environ, "_TRACKER_COMPLETE": f"{shell}_source"}
+    result = subprocess.run([str(script)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and "_TRACKER_COMPLETE" in result.stdout
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"_TRACKER_COMPLETE={shell}_source tracker" in readme

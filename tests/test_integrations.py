@@ -65,14 +65,6 @@ ODD = Finding(
 FINDINGS = [UNCITED, DUPLICATE, NOTE, ODD]
 
 
-@pytest.fixture
-def sarif_schema(shared: Path) -> dict[str, object]:
-    path = shared / "schemas" / "sarif-schema-2.1.0.json"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the SARIF schema is not in the shared material")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def validate(log: dict[str, object], schema: dict[str, object]) -> None:
     from jsonschema import Draft4Validator
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import shutil
 from dataclasses import dataclass
 from enum import Enum
 from importlib import import_module
@@ -18,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, copy_bundled
 
 API = REPO / "docs" / "api.md"
-BUNDLED = ("content", "claims", "references.bib", "pyproject.toml")
 
 FUNCTION, METHOD, CLASS, EXCEPTION, ENUM, CONSTANT = (
     "function",
@@ -225,12 +223,7 @@ def test_the_page_names_what_is_not_public() -> None:
 @pytest.fixture
 def bundled_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Copy the bundled project into tmp_path and make it the current folder."""
-    for name in BUNDLED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy2(source, tmp_path / name)
+    copy_bundled(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
