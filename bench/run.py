@@ -21,6 +21,9 @@ the medians, their ratio and the verdict:
 - pathological: extraction of pathological pages (bench/pathological.py: footnotes,
   reference lists, line breaks, one long line, runs of markers, tables, headings, nesting)
   at 1 MB against an ordinary page of the same format and size.
+- verify: `tracker verify` of 1,000 sources against a local server answering as the
+  services do (bench/verify_server.py), 50 ms a request, at the services' rate limits; then
+  again with the results stored.
 - matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
   1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
   agree.
@@ -491,6 +494,60 @@ def pathological(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Verification against a local server
+
+
+def verify(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    """`tracker verify` of 1,000 sources (--quick: 100) against a local server that answers
+    as Crossref, OpenAlex and PubMed do, 50 ms late, at the services' real rate limits; then
+    again with the results stored, which must make no request and take under 2 s."""
+    from verify_server import serve
+
+    from tracker.online.http import Client
+    from tracker.online.verify import verify_project
+    from tracker.project import load_project
+
+    count = 100 if quick else 1000
+    root = work / f"verify-{count}"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "claims").mkdir(parents=True)
+    entries = "".join(
+        f"@article{{work{n},\n  author = {{Author{n}, Ann}},\n  title = {{Trial number {n} of"
+        f" zinc}},\n  journal = {{Journal of Tests}},\n  year = {{2020}},\n"
+        f"  doi = {{10.5555/bench.{n}}}\n}}\n"
+        for n in range(count)
+    )
+    (root / "references.bib").write_text(entries, encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.tracker]\n", encoding="utf-8")
+    with serve(latency=0.05) as base:
+        for name in ("CROSSREF", "PUBMED", "OPENALEX"):
+            os.environ[f"TRACKER_{name}_URL"] = f"{base}/{name.lower()}"
+        started = time.perf_counter()
+        first = verify_project(load_project(root), "2026-12-06", client=Client())
+        took = time.perf_counter() - started
+        started = time.perf_counter()
+        again = verify_project(load_project(root), "2026-12-06", client=Client())
+        rerun = time.perf_counter() - started
+    found = sum(r.status == "found" for r in first.results.values())
+    yield Line(
+        f"verify.{count}",
+        took,
+        None,
+        "all found",
+        found == count,
+        f"{first.requests} requests, {found} of {count} found, 50 ms a request",
+    )
+    yield Line(
+        f"verify.{count}.stored",
+        rerun,
+        took,
+        "0 requests, < 2 s",
+        again.requests == 0 and rerun < 2.0,
+        f"{again.requests} requests",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Library matching
 
 
@@ -576,6 +633,7 @@ BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "readers": readers,
     "registers": registers,
     "pathological": pathological,
+    "verify": verify,
 }
 
 

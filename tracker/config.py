@@ -55,6 +55,8 @@ class Config:
     content: str = "content"
     reports: str = "reports"
     checks: dict[str, str] = field(default_factory=dict)
+    # An e-mail address for the services `tracker verify` asks (Crossref's polite pool, NCBI).
+    contact: str | None = None
 
     def path(self, name: str) -> Path:
         """Return the absolute path of one of the project's folders or files."""
@@ -134,6 +136,12 @@ def load_config(root: Path, allow_outside: Iterable[Path] = ()) -> Config:
             f"{_where(source, 'checks')}'checks' is {_toml_type(checks)}, not a table - "
             'write [tool.tracker.checks] with lines such as "sources.unused" = "off"'
         )
+    contact = table.pop("contact", None)
+    if contact is not None and (not isinstance(contact, str) or "@" not in contact):
+        raise ProjectError(
+            f"{_where(source, 'contact')}contact = {contact!r} - write an e-mail address, "
+            'such as contact = "reviews@example.org"'
+        )
     unknown = sorted(set(table) - set(FOLDERS))
     if unknown:
         raise ProjectError(f"{root}: unknown setting(s) {', '.join(unknown)} in [tool.tracker]")
@@ -144,7 +152,7 @@ def load_config(root: Path, allow_outside: Iterable[Path] = ()) -> Config:
             )
         _check_known(source, prefix)
     folders = {name: _folder_setting(source, name, value) for name, value in table.items()}
-    config = Config(root=root, checks=dict(checks), **folders)
+    config = Config(root=root, checks=dict(checks), contact=contact, **folders)
     allowed = [*allow_outside, *user_allowed_outside()]
     for name in READ_FOLDERS:
         _check_inside(config, source, name, allowed)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.model import Source
+from tracker.verification import FOUND, SourceResult, record_level
 
 # Fields read for cues, most telling first.
 CUE_FIELDS = ("evidence", "pubtype", "type", "keywords", "title", "note", "howpublished")
@@ -62,14 +63,19 @@ def compile_cues(cues: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(rf"(?<![\w-])(?:{cue})" for cue in cues), re.I)
 
 
-def evidence_of(source: Source) -> Evidence:
-    """Return a source's level of evidence: declared, else inferred, else unknown."""
+def evidence_of(source: Source, verified: SourceResult | None = None) -> Evidence:
+    """Return a source's level of evidence: declared, else given by its PubMed record (as
+    `tracker verify` stored it), else inferred from the entry, else unknown."""
     levels = vocabulary()
     declared = (source.get("evidence") or "").strip().lower()
     if declared in levels:
         level = levels[declared]
         reason = "declared in the `evidence` field"
         return Evidence(level.name, level.rank, level.human, reason, True)
+    recorded = recorded_level(source, verified)
+    if recorded is not None and recorded[0] in levels:
+        level = levels[recorded[0]]
+        return Evidence(level.name, level.rank, level.human, recorded[1])
     for name in CUE_FIELDS[1:]:
         text = source.get(name)
         if not text:
@@ -80,6 +86,17 @@ def evidence_of(source: Source) -> Evidence:
                 reason = f"inferred from {found.group(0)!r} in the {name}"
                 return Evidence(level.name, level.rank, level.human, reason)
     return UNKNOWN
+
+
+def recorded_level(source: Source, verified: SourceResult | None) -> tuple[str, str] | None:
+    """Return the level a verified record gives (and why, with its date), if it gives one."""
+    if verified is None or verified.status != FOUND or not verified.matches(source):
+        return None
+    for record in verified.records:
+        found = record_level(record)
+        if found is not None:
+            return found[0], f"{found[1]} (verified on {verified.checked})"
+    return None
 
 
 def strongest(evidences: Iterable[Evidence]) -> Evidence:

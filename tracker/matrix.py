@@ -28,7 +28,7 @@ from tracker.atomic import locked, write_atomic, write_if_unchanged
 from tracker.evidence import evidence_of
 from tracker.formatting import format_sources
 from tracker.limits import MAX_MATRIX_BYTES, MAX_REGISTER_BYTES, TooLarge, read_bytes, size_text
-from tracker.model import KINDS, Claim, Finding, Register
+from tracker.model import KINDS, Claim, Finding, Register, Source
 from tracker.project import Project
 from tracker.register import (
     VERDICTS,
@@ -220,6 +220,9 @@ class _Export:
         shown = [entries[key] for key in entries if key in cited]
         self.formatted = format_sources(shown, entries.values())
 
+    def evidence(self, source: Source) -> str:
+        return evidence_of(source, self.project.verification.get(source.key)).label
+
     def register_rows(self, register: Register) -> list[Row]:
         if not register.claims:
             # Nothing to export, perhaps because it cannot be read: the audit reports why.
@@ -255,7 +258,7 @@ class _Export:
             "marker": cell_text(citation.get("marker")) if citation is not None else "",
             "source_key": key,
             "source": self.formatted[key].text if source else "",
-            "evidence": evidence_of(source).label if source else "",
+            "evidence": self.evidence(source) if source else "",
             "retraction": self.retractions.status(source) if source and self.retractions else "",
             "row_fingerprint": fingerprint(values),
         }

@@ -199,6 +199,10 @@ def reference_lines(path: str, item: ResolvedReference) -> list[str]:
     name = f"footnote {item.label}" if item.label else f"reference {item.entry.number}"
     lines = [f"{path}:{item.entry.line}:1: {name}: {describe_reference(item)}"]
     if item.resolution.key is None:
+        parsed = item.entry.parsed
+        identifier = f"doi:{parsed.doi}" if parsed.doi else (parsed.pmid and f"PMID:{parsed.pmid}")
+        if identifier:
+            lines.append(f"    add it from its record with: tracker add {identifier}")
         stub = stub_of(item)
         lines.append("    a stub to check and paste into the bibliography:")
         lines.extend(f"    {line}" for line in stub.splitlines())

@@ -25,6 +25,7 @@ from tracker.config import (
 from tracker.limits import MAX_DOCUMENT_BYTES, TooLarge, read_bytes
 from tracker.model import Bibliography, Claim, Register
 from tracker.readers import line_starts
+from tracker.verification import RESULTS_FILE, SourceResult
 
 # Sees the register files as they load: the CLI passes a progress bar, the library nothing.
 Watch = Callable[[list[Path]], Iterable[Path]]
@@ -52,6 +53,13 @@ class Project:
             for claim in register.claims:
                 if include_vanished or claim.active:
                     yield register, claim
+
+    @cached_property
+    def verification(self) -> dict[str, SourceResult]:
+        """What `tracker verify` stored about the sources, by key (none before it ran)."""
+        from tracker.verification import load_results
+
+        return load_results(self.root)
 
     @cached_property
     def claim_index(self) -> dict[str, tuple[Register, Claim]]:
@@ -246,6 +254,7 @@ def audit_stamp(project: Project, today: str) -> str:
     texts = root / SOURCES_DIR
     for path in sorted(texts.glob("*.txt")) if texts.is_dir() else []:
         parts += [path.name, file_digest(path)]
+    parts += ["verification", file_digest(root / RESULTS_FILE)]
     return stamp("audit", *parts)
 
 

@@ -31,6 +31,7 @@ from tracker.model import (
 from tracker.project import Project
 from tracker.register import VERDICTS
 from tracker.render import render
+from tracker.verification import FOUND, NOT_FOUND, SourceResult
 
 STATUS_LABELS = {
     "cited": "Cited",
@@ -94,7 +95,7 @@ def build_view(
     cited = {key for _, claim in project.claims() for key in claim.cited_keys}
     shown = [entries[key] for key in entries if key in cited]
     formatted = format_sources(shown, entries.values(), watch)
-    evidence = {source.key: evidence_of(source) for source in shown}
+    evidence = {s.key: evidence_of(s, project.verification.get(s.key)) for s in shown}
     documents = [
         document_view(r, project, formatted, evidence, by_claim) for r in project.registers
     ]
@@ -273,6 +274,7 @@ def source_view(
         "pmid_url": source.pmid_url,
         "pmcid_url": source.pmcid_url,
         "unverifiable": entry.unverifiable,
+        "verified": verification_text(entry, project.verification.get(key)),
         "evidence": evidence_view(evidence[key]),
         "note": entry.get("note"),
         "claims": [
@@ -286,6 +288,23 @@ def source_view(
         ],
         "findings": [finding_view(f) for f in by_source.get(key, [])],
     }
+
+
+def verification_text(source: Source, result: SourceResult | None) -> str:
+    """Say whether and when `tracker verify` checked a source, and what it found."""
+    if result is None:
+        return "not verified yet: tracker verify looks it up"
+    if not result.matches(source):
+        return f"not verified since its entry changed (last verified on {result.checked})"
+    if result.status == FOUND:
+        services = result.services
+        names = (
+            services[0] if len(services) == 1 else ", ".join(services[:-1]) + " and " + services[-1]
+        )
+        return f"found in {names} on {result.checked}"
+    if result.status == NOT_FOUND:
+        return f"no record found on {result.checked}: {result.error}"
+    return f"could not be verified on {result.checked}: {result.error}"
 
 
 def finding_view(finding: Finding) -> View:

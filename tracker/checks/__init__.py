@@ -40,14 +40,18 @@ from tracker.checks.register.unused_suppression import SuppressionAudit
 from tracker.checks.sources import (
     concentration,
     duplicate_work,
+    evidence_conflict,
     implausible_year,
     invalid_ids,
+    lookup_failed,
+    metadata_mismatch,
     missing_authors,
     missing_ids,
     retracted,
     unused,
     unverifiable,
 )
+from tracker.checks.sources import not_found as source_not_found
 from tracker.config import Config
 from tracker.model import Finding, Severity, Suppression
 from tracker.suppress import apply, collect
@@ -65,6 +69,10 @@ CHECKS: tuple[ModuleType, ...] = (
     unresolved,
     unused,
     unverifiable,
+    source_not_found,
+    lookup_failed,
+    metadata_mismatch,
+    evidence_conflict,
     missing_ids,
     invalid_ids,
     missing_authors,

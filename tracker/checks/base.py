@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from tracker.retractions import Retractions
+    from tracker.verification import SourceResult
 
 EXCERPT_CHARS = 70
 
@@ -33,11 +34,27 @@ class Audit:
     @cached_property
     def evidence(self) -> dict[str, Evidence]:
         """Return each source's level of evidence, by key."""
-        return {key: evidence_of(s) for key, s in self.project.bibliography.sources.items()}
+        verified = self.project.verification
+        return {
+            key: evidence_of(s, verified.get(key))
+            for key, s in self.project.bibliography.sources.items()
+        }
 
     def claim_evidence(self, claim: Claim) -> Evidence:
         """Return the strongest evidence among the known sources a claim cites."""
         return strongest(self.evidence[k] for k in claim.cited_keys if k in self.evidence)
+
+
+def verified(audit: Audit, *statuses: str) -> Iterator[tuple[Source, SourceResult]]:
+    """Yield each source with what `tracker verify` stored about it as it is now (a result
+    about its earlier identifiers is left out), of the given statuses (default: any)."""
+    stored = audit.project.verification
+    for key, source in audit.project.bibliography.sources.items():
+        result = stored.get(key)
+        if result is None or not result.matches(source):
+            continue
+        if not statuses or result.status in statuses:
+            yield source, result
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

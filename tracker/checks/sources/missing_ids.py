@@ -22,4 +22,10 @@ def check(audit: Audit) -> Iterator[Finding]:
             f'source "{key}" has neither doi nor pmid - '
             "add a doi or pmid so the work can be checked and retractions found"
         )
+        verified = audit.project.verification.get(key)
+        if verified and verified.proposed_doi and verified.matches(source):
+            message += (
+                f"; a Crossref search on {verified.checked} found it by its title, author and "
+                f"year: add doi = {{{verified.proposed_doi}}}"
+            )
         yield at_source(audit, source, ID, SEVERITY, message)
