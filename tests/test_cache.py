@@ -232,7 +232,7 @@ def test_the_audit_checks_pages_no_register_covers(tmp_path: Path) -> None:
     root = write_project(tmp_path, {"content/new.txt": PAGE})
     _, findings = run(root)
     on_new = [f for f in findings if f["path"] == "content/new.txt"]
-    assert {f["check"] for f in on_new} == {"document.uncited"}
+    assert {f["check"] for f in on_new} == {"document.uncited", "document.wording"}
     assert not [
         f
         for f in findings

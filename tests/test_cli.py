@@ -156,7 +156,7 @@ def test_writers_check_on_a_draft(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert any("bad.md:1:1: error document.unreadable: " in line for line in lines)
     (uncited,) = [line for line in lines if "document.uncited" in line]
-    assert uncited.startswith("drafts/new.md:3:1: error document.uncited: needs a source")
+    assert uncited.startswith("drafts/new.md:3:1: error document.uncited: [medium] needs a source")
     assert "the team already cites smith2020trial for this (p-000001" in uncited
 
 

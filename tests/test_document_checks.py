@@ -45,6 +45,10 @@ EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         [CITED, "Zinc heals [@smith2020trial].\n"],
     ),
+    "document.wording": (
+        ["Our exosome serum is FDA approved.\n", "Stem cell therapy cures arthritis. [1]\n"],
+        [CITED, "Exosomes are small vesicles that cells release.\n"],
+    ),
     "document.unreadable": ([b"\x00\x01\x02 binary \xff\xfe"], [CITED]),
     "document.reader_note": (["Caf\xe9 patrons catch fewer colds.\n".encode("cp1252")], [CITED]),
 }
@@ -84,9 +88,10 @@ def test_examples(tmp_path: Path, check_id: str, content: str | bytes, should_fi
 
 
 def test_uncited_sentence_names_the_source_the_team_already_cites(tmp_path: Path) -> None:
-    (finding,) = run_document_checks(
+    findings = run_document_checks(
         audit_of(tmp_path, "Zinc speeds up wound healing in older adults.\n"), None
     )
+    (finding,) = [f for f in findings if f.check == "document.uncited"]
     assert (
         "the team already cites smith2020trial for this (p-1 in content/page.txt" in finding.message
     )

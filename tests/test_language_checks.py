@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from tracker import judgement
 from tracker.checks.base import Audit
 from tracker.checks.claims import suggestions, unnamed_evidence
 from tracker.checks.evidence import mismatch
@@ -70,11 +71,11 @@ def test_severities() -> None:
 
 # Rule packs ----------------------------------------------------------------------------------
 
-RULES = {rule.id: rule for rule in overclaim.rules()}
+RULES = {rule.id: rule for rule in judgement.rules()}
 
 
 def test_every_rule_file_names_its_guideline() -> None:
-    packs = overclaim.rule_packs()
+    packs = judgement.rule_packs()
     assert len(packs) >= 3
     for name, pack in packs.items():
         guideline = pack.get("guideline")
@@ -84,14 +85,14 @@ def test_every_rule_file_names_its_guideline() -> None:
 
 
 def test_rule_ids_are_unique_and_levels_known() -> None:
-    ids = [rule.id for rule in overclaim.rules()]
+    ids = [rule.id for rule in judgement.rules()]
     assert len(ids) == len(set(ids))
-    for rule in overclaim.rules():
+    for rule in judgement.rules():
         assert rule.passes_with is None or rule.passes_with in vocabulary(), rule.id
         assert rule.what and rule.advice and rule.guideline
 
 
-@pytest.mark.parametrize("rule", overclaim.rules(), ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", judgement.rules(), ids=lambda r: r.id)
 def test_every_rule_has_examples_both_ways(rule: overclaim.Rule) -> None:
     assert rule.flag_examples and rule.pass_examples
     for sentence in rule.flag_examples:
@@ -126,7 +127,7 @@ WORDING = [
 
 
 def flagging(sentence: str) -> set[str]:
-    return {rule.id for rule in overclaim.rules() if rule.words(sentence)}
+    return {rule.id for rule in judgement.rules() if rule.words(sentence)}
 
 
 @pytest.mark.parametrize(("sentence", "rule_id"), WORDING)
@@ -138,7 +139,7 @@ def test_wording_is_flagged_by_its_rule(sentence: str, rule_id: str) -> None:
     "sentence",
     [
         "The risk of immune rejection is lower.",
-        "Secretome therapy is considered relatively safe among regenerative treatments.",
+        "Adverse events were mild and resolved within a week in the trial.",
         "Of course, as with any medical procedure, risk is not zero.",
         "No treatment is completely risk-free.",
         "While secretome therapy does not directly “cure” cancer, it may aid recovery.",

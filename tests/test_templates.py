@@ -33,6 +33,7 @@ CHECKS = {
     "sources.unverifiable": "warning",
     "sources.unused": "info",
     "claims.single_source": "info",
+    "regulatory.disease_claim": "error",
 }
 
 
@@ -64,6 +65,8 @@ def citation(key: str | None, **fields: Any) -> View:
         "locator": None,
         "quote": None,
         "score": 1.0,
+        "tentative": False,
+        "proposed": None,
         "known": known,
         "unverifiable": bool(source.get("unverifiable")),
         "short": source.get("short"),
@@ -228,8 +231,18 @@ def build_view() -> View:
             ],
             "sources": 3,
             "findings": {"error": 2, "warning": 1, "info": 1},
+            "risks": {"high": 1, "medium": 2, "low": 1},
             "evidence_levels": [{"level": "in-vitro", "count": 3}],
         },
+        "high_risk": [
+            {
+                "document": "Secretome vs. Exosomes",
+                "anchor": "claim-p-000001",
+                "line": 3,
+                "text": uncited["text"],
+                "findings": [finding("regulatory.disease_claim", "disease claim.", "p-000001")],
+            }
+        ],
         "documents": [
             {
                 "path": "content/page.txt",
@@ -279,9 +292,10 @@ def empty_view() -> View:
         "sources": 0,
         "uncited_by_kind": [],
         "findings": {"error": 0, "warning": 0, "info": 0},
+        "risks": {"high": 0, "medium": 0, "low": 0},
     }
     view["summary"]["statuses"] = [s | {"count": 0} for s in view["summary"]["statuses"]]
-    view |= {"documents": [], "sources": [], "findings": []}
+    view |= {"documents": [], "sources": [], "findings": [], "high_risk": []}
     return view | interactive_view([], [])
 
 

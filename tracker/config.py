@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any
 
 from tracker.limits import (
     MAX_SETTINGS_BYTES,
@@ -57,6 +58,12 @@ class Config:
     checks: dict[str, str] = field(default_factory=dict)
     # An e-mail address for the services `tracker verify` asks (Crossref's polite pool, NCBI).
     contact: str | None = None
+    # What the copy promotes (PRODUCTS), where it is published, and the conditions its
+    # product is approved or cleared for: the regulatory rules apply the authority that
+    # governs. Unset, the product is unknown and approved for nothing.
+    product: str | None = None
+    jurisdictions: tuple[str, ...] = ("US", "UK", "EU")
+    approved_for: tuple[str, ...] = ()
 
     def path(self, name: str) -> Path:
         """Return the absolute path of one of the project's folders or files."""
@@ -142,6 +149,7 @@ def load_config(root: Path, allow_outside: Iterable[Path] = ()) -> Config:
             f"{_where(source, 'contact')}contact = {contact!r} - write an e-mail address, "
             'such as contact = "reviews@example.org"'
         )
+    regulatory = _regulatory_settings(source, table)
     unknown = sorted(set(table) - set(FOLDERS))
     if unknown:
         raise ProjectError(f"{root}: unknown setting(s) {', '.join(unknown)} in [tool.tracker]")
@@ -151,12 +159,54 @@ def load_config(root: Path, allow_outside: Iterable[Path] = ()) -> Config:
                 f"{root}: check setting {prefix!r} = {level!r} - use one of {', '.join(LEVELS)}"
             )
         _check_known(source, prefix)
-    folders = {name: _folder_setting(source, name, value) for name, value in table.items()}
-    config = Config(root=root, checks=dict(checks), contact=contact, **folders)
+    folders: dict[str, Any] = {n: _folder_setting(source, n, v) for n, v in table.items()}
+    config = Config(root, checks=dict(checks), contact=contact, **regulatory, **folders)
     allowed = [*allow_outside, *user_allowed_outside()]
     for name in READ_FOLDERS:
         _check_inside(config, source, name, allowed)
     return config
+
+
+PRODUCTS = (
+    "biologic",
+    "cell-or-tissue-product",
+    "drug",
+    "device",
+    "supplement",
+    "cosmetic",
+    "service",
+)
+JURISDICTIONS = ("US", "UK", "EU")
+
+
+def _regulatory_settings(source: Path, table: dict) -> dict[str, Any]:
+    """Take product, jurisdictions and approved-for out of the settings, checked."""
+    found: dict[str, Any] = {}
+    product = table.pop("product", None)
+    if product is not None:
+        if product not in PRODUCTS:
+            raise ProjectError(
+                f"{_where(source, 'product')}product = {product!r} - use one of "
+                f"{', '.join(PRODUCTS)}"
+            )
+        found["product"] = product
+    places = table.pop("jurisdictions", None)
+    if places is not None:
+        if not isinstance(places, list) or not places or not set(places) <= set(JURISDICTIONS):
+            raise ProjectError(
+                f"{_where(source, 'jurisdictions')}jurisdictions = {places!r} - give a list of "
+                f'{", ".join(JURISDICTIONS)}, such as jurisdictions = ["US"]'
+            )
+        found["jurisdictions"] = tuple(places)
+    approved = table.pop("approved-for", None)
+    if approved is not None:
+        if not isinstance(approved, list) or not all(isinstance(a, str) for a in approved):
+            raise ProjectError(
+                f"{_where(source, 'approved-for')}approved-for must list the conditions the "
+                'product is approved or cleared for, such as approved-for = ["knee osteoarthritis"]'
+            )
+        found["approved_for"] = tuple(approved)
+    return found
 
 
 def _check_inside(config: Config, source: Path, name: str, allowed: list[Path]) -> None:

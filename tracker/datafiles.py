@@ -15,8 +15,12 @@ from tracker.yamlio import load_yaml
 
 def load_data(name: str) -> Any:
     """Load one packaged YAML data file, by its path under tracker/data."""
-    text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
-    return load_yaml(text, round_trip=False, fast=True)
+    return load_yaml(data_text(name), round_trip=False, fast=True)
+
+
+def data_text(name: str) -> str:
+    """Return the text of one packaged data file, by its path under tracker/data."""
+    return resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
 
 
 def data_names(folder: str) -> list[str]:

@@ -231,6 +231,7 @@ def check_one(path: Path) -> Result:
     assert context is not None, "check_documents sets the context first"
     name = _display(path, context.root)
     audit = DocumentAudit(name, None, context.sources, context.matcher, context.bibliography)
+    audit.config = context.config
     claims = 0
     try:
         audit.extraction = extract(path, context.sources, context.root, context.resolver)

@@ -92,6 +92,8 @@ def sarif_result(finding: Finding, index: dict[str, int], root: Path | None) -> 
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
+    if finding.risk:
+        result["properties"] = {"risk": finding.risk}
     if finding.check in index:
         result["ruleIndex"] = index[finding.check]
     return result

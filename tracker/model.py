@@ -55,11 +55,13 @@ class Finding:
     message: str
     claim_id: str | None = None
     source_key: str | None = None
+    risk: str = ""  # high, medium or low (tracker.risk); "" until graded
 
     def as_dict(self) -> dict[str, object]:
         return {
             "check": self.check,
             "severity": self.severity.value,
+            "risk": self.risk,
             "path": self.path,
             "line": self.line,
             "col": self.col,

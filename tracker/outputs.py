@@ -63,12 +63,13 @@ RESET = "\x1b[0m"
 
 
 def finding_line(finding: Finding, colour: bool = False) -> str:
-    """Return `path:line:col: severity check.id: message`, the severity coloured if asked."""
+    """Return `path:line:col: severity check.id: [risk] message`, the severity coloured if asked."""
     severity = finding.severity.value
     if colour:
         severity = f"{COLOURS[finding.severity]}{severity}{RESET}"
     where = f"{visible(finding.path)}:{finding.line}:{finding.col}"
-    return f"{where}: {severity} {finding.check}: {visible(finding.message)}"
+    risk = f"[{finding.risk}] " if finding.risk else ""
+    return f"{where}: {severity} {finding.check}: {risk}{visible(finding.message)}"
 
 
 def findings_text(findings: list[Finding], colour: bool = False) -> str:

@@ -28,13 +28,17 @@ from tracker.model import (
     Source,
     Suppression,
 )
+from tracker.passages import best_passage, source_text
 from tracker.project import Project
 from tracker.register import VERDICTS
 from tracker.render import render
+from tracker.resolve import tentative
+from tracker.risk import HIGH, RANKS
 from tracker.verification import FOUND, NOT_FOUND, SourceResult
 
 STATUS_LABELS = {
     "cited": "Cited",
+    "tentative": "Cited, match to be confirmed",
     "unverifiable": "Cites an unverifiable source",
     "unresolved": "Citation not resolved",
     "uncited": "No citation",
@@ -67,6 +71,8 @@ def claim_status(claim: Claim, project: Project) -> str:
         return "unresolved"
     if all(sources[c.key].unverifiable for c in claim.citations if c.key):
         return "unverifiable"
+    if any(tentative(c) for c in claim.citations):
+        return "tentative"
     return "cited"
 
 
@@ -108,6 +114,7 @@ def build_view(
         "generated": generated,
         "summary": summary_view(project, documents, findings)
         | {"evidence_levels": levels_view(evidence)},
+        "high_risk": high_risk_view(documents, by_claim),
         "documents": documents,
         "sources": sources,
         "findings": [finding_view(f) for f in findings],
@@ -116,6 +123,26 @@ def build_view(
             for f, s in suppressed
         ],
     } | interactive_view(documents, sources)
+
+
+def high_risk_view(documents: list[View], by_claim: dict[str, list[Finding]]) -> list[View]:
+    """Return the claims with a high-risk finding, in document order, with those findings:
+    what a regulatory reviewer reads first."""
+    rows = []
+    for document in documents:
+        for claim in document["claims"]:
+            high = [f for f in by_claim.get(claim["id"], []) if f.risk == HIGH]
+            if high:
+                rows.append(
+                    {
+                        "document": document["title"],
+                        "anchor": claim["anchor"],
+                        "line": claim["line"],
+                        "text": claim["text"],
+                        "findings": [finding_view(f) for f in high],
+                    }
+                )
+    return rows
 
 
 def interactive_view(documents: list[View], sources: list[View]) -> View:
@@ -149,6 +176,7 @@ def summary_view(project: Project, documents: list[View], findings: list[Finding
         ],
         "sources": len(project.bibliography.sources),
         "findings": {s.value: severities[s.value] for s in Severity},
+        "risks": {grade: sum(1 for f in findings if f.risk == grade) for grade in RANKS},
     }
 
 
@@ -217,7 +245,7 @@ def claim_view(
         "kinds": list(claim.kinds),
         "status": status,
         "status_label": STATUS_LABELS[status],
-        "citations": [citation_view(c, project, formatted) for c in claim.citations],
+        "citations": [citation_view(c, project, formatted, claim.text) for c in claim.citations],
         "evidence": evidence_view(best) if best else None,
         "review": None
         if review is None
@@ -233,23 +261,35 @@ def claim_view(
 
 
 def citation_view(
-    citation: Citation, project: Project, formatted: dict[str, FormattedSource]
+    citation: Citation, project: Project, formatted: dict[str, FormattedSource], claim: str
 ) -> View:
     source = formatted.get(citation.key or "")
     entry = project.bibliography.sources.get(citation.key or "")
     return {
+        "proposed": proposed_quote(citation, project, claim),
         "key": citation.key,
         "marker": citation.marker,
         "reference": citation.reference,
         "locator": citation.locator,
         "quote": citation.quote,
         "score": citation.score,
+        "tentative": tentative(citation),
         "known": source is not None,
         "unverifiable": bool(entry and entry.unverifiable),
         "short": source.short if source else None,
         "text": source.text if source else None,
         "anchor": anchor("source", source.key) if source else None,
     }
+
+
+def proposed_quote(citation: Citation, project: Project, claim: str) -> str | None:
+    """Return the sentence of the cited source that best matches the claim, when the citation
+    records no quote and the source's text is at hand."""
+    if citation.quote or not citation.key:
+        return None
+    text = source_text(project, citation.key)
+    passage = best_passage(claim, text) if text else None
+    return passage.text if passage else None
 
 
 def source_view(

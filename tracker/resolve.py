@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tracker.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from tracker.model import Source
+from tracker.model import Citation, Source
 from tracker.references import ParsedReference
 
 # Words that carry no meaning for telling titles and journals apart.
@@ -38,6 +38,8 @@ ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 WEIGHTS = {"title": 0.45, "journal": 0.2, "year": 0.15, "author": 0.2}
 AUTHOR_YEAR_SCORE = 0.9
 ACCEPT = 0.55
+# Below this score a match is tentative: likely, but a reviewer should confirm it.
+CONFIDENT = 0.8
 MIN_TITLE = 0.3
 VETO_OVERRIDE_TITLE = 0.9
 MARGIN = 0.05
@@ -270,6 +272,11 @@ class Resolver:
         return {
             key for key in found if sum(s in self._entries[key].positions for s in stems) >= needed
         }
+
+
+def tentative(citation: Citation) -> bool:
+    """Tell whether a citation's reference was matched to its entry with a low score."""
+    return bool(citation.key) and citation.score is not None and citation.score < CONFIDENT
 
 
 def normalize_url(url: str | None) -> str | None:

@@ -18,7 +18,13 @@ from tracker.checks.bibliography import (
     unparsable,
     unreadable,
 )
-from tracker.checks.citations import publisher_as_journal, unknown_key, unresolved
+from tracker.checks.citations import (
+    off_topic,
+    publisher_as_journal,
+    tentative,
+    unknown_key,
+    unresolved,
+)
 from tracker.checks.claims import (
     inconsistent,
     single_source,
@@ -28,7 +34,7 @@ from tracker.checks.claims import (
     unnamed_evidence,
     vanished,
 )
-from tracker.checks.document import missing_reference, reader_note, unresolved_reference
+from tracker.checks.document import missing_reference, reader_note, unresolved_reference, wording
 from tracker.checks.document import uncited as document_uncited
 from tracker.checks.document import unreadable as document_unreadable
 from tracker.checks.document.base import DocumentAudit
@@ -37,6 +43,7 @@ from tracker.checks.language import overclaim
 from tracker.checks.quotes import hedges, not_found, numbers
 from tracker.checks.register import malformed, unused_suppression
 from tracker.checks.register.unused_suppression import SuppressionAudit
+from tracker.checks.regulatory import disease_claim, status_claim
 from tracker.checks.sources import (
     concentration,
     duplicate_work,
@@ -54,6 +61,7 @@ from tracker.checks.sources import (
 from tracker.checks.sources import not_found as source_not_found
 from tracker.config import Config
 from tracker.model import Finding, Severity, Suppression
+from tracker.risk import graded
 from tracker.suppress import apply, collect
 
 CHECKS: tuple[ModuleType, ...] = (
@@ -67,6 +75,8 @@ CHECKS: tuple[ModuleType, ...] = (
     vanished,
     unknown_key,
     unresolved,
+    tentative,
+    off_topic,
     unused,
     unverifiable,
     source_not_found,
@@ -84,6 +94,8 @@ CHECKS: tuple[ModuleType, ...] = (
     not_found,
     unnamed_evidence,
     overclaim,
+    disease_claim,
+    status_claim,
     mismatch,
     suggestions,
     retracted,
@@ -103,6 +115,7 @@ DOCUMENT_CHECKS: tuple[ModuleType, ...] = (
     document_unreadable,
     reader_note,
     document_uncited,
+    wording,
     missing_reference,
     unresolved_reference,
 )
@@ -143,7 +156,7 @@ def run(modules: tuple[ModuleType, ...], audit: object, config: Config | None) -
         setting = config.setting(module.ID) if config else None
         if setting == "off":
             continue
-        found = module.check(audit)
+        found = (graded(f) for f in module.check(audit))
         # A check may grade its own findings (a correction is milder than a retraction);
         # a level set in the settings overrides them all.
         findings.extend(replace(f, severity=Severity(setting)) if setting else f for f in found)

@@ -10,6 +10,7 @@ import click
 
 from tracker.commands.common import (
     LEVEL_CHOICE,
+    RISK_CHOICE,
     UserError,
     allowed_outside,
     cache_option,
@@ -80,6 +81,22 @@ SUFFIXES = {
     show_default=True,
     help="Lowest severity that fails the run.",
 )
+@click.option(
+    "--min-risk",
+    type=RISK_CHOICE,
+    default="low",
+    show_default=True,
+    help="Lowest risk shown: high (disease claims, status misstatements, absolute safety, "
+    "retracted or fabricated sources), medium, low.",
+)
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(["place", "risk"]),
+    default="place",
+    show_default=True,
+    help="Order of the findings: by file and line, or the highest risk first.",
+)
 @click.option("--no-exit", is_flag=True, help="Exit with status 0 whatever is found.")
 @jobs_option
 @cache_option
@@ -94,6 +111,8 @@ def check(
     update_baseline: bool,
     min_level: str,
     fail_on: str,
+    min_risk: str,
+    order: str,
     no_exit: bool,
     jobs: int,
     no_cache: bool,
@@ -110,12 +129,14 @@ def check(
     is 1 when a finding at --fail-on level or above is shown. With --baseline FILE, only
     findings the baseline does not hold are shown; --update-baseline writes the shown
     findings to it instead. Results are cached in the project's .tracker-cache/ folder, so a
-    second run redoes only what changed.
+    second run redoes only what changed. Every finding has a risk grade (high, medium, low)
+    that --min-risk filters by and --sort risk orders by.
 
     Example: tracker check --format sarif --output tracker.sarif --baseline .tracker-baseline.json
     """
     from tracker.model import Severity
     from tracker.outputs import summary_line
+    from tracker.risk import at_least, by_risk
 
     if update_baseline and baseline is None:
         raise UserError("--update-baseline needs --baseline FILE to write")
@@ -131,7 +152,9 @@ def check(
         else check_project(project_dir, retractions, jobs, not no_cache)
     )
     floor = Severity(min_level).rank
-    shown = [f for f in findings if f.severity.rank >= floor]
+    shown = [f for f in findings if f.severity.rank >= floor and at_least(f, min_risk)]
+    if order == "risk":
+        shown = by_risk(shown)
     if update_baseline and baseline is not None:
         from tracker.baseline import write_baseline
 

@@ -23,6 +23,7 @@ from tracker.outputs import ExitStatus
 AUDIT_KIND = "audit"
 
 LEVEL_CHOICE = click.Choice(["info", "warning", "error"])
+RISK_CHOICE = click.Choice(["low", "medium", "high"])
 
 
 class UserError(click.ClickException):

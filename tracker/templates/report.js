@@ -13,7 +13,7 @@
     return;
   }
   var SEARCH_DELAY_MS = 150;
-  var STATUS_ORDER = { uncited: 0, unresolved: 1, unverifiable: 2, cited: 3 };
+  var STATUS_ORDER = { uncited: 0, unresolved: 1, unverifiable: 2, tentative: 3, cited: 4 };
   var selects = form.querySelectorAll("select[data-field]");
   var search = form.elements.namedItem("q");
   var sortSelect = form.elements.namedItem("sort");

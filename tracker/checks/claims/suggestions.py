@@ -1,7 +1,8 @@
 """Sources that may support an uncited claim: those the project already cites for nearly the
 same statement, and bibliography entries whose title, keywords or abstract fit the claim.
 
-These are suggestions with a score, never links: a reviewer reads the source and cites it.
+These are suggestions with a score, never links: a reviewer reads the source and cites it,
+and never weaker than the claim needs (no laboratory study for a claim about people).
 Entries are found through an index of their content words (a word shared with the claim
 must be one that few entries use), and the few found are scored with rapidfuzz's token-set
 ratio over the words of each field, so 200 claims against 6,000 entries take about a
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from tracker.checks.base import Audit, at_claim, excerpt
-from tracker.model import Finding, Severity, Source
+from tracker.checks.evidence.mismatch import about_people
+from tracker.model import Claim, Finding, Severity, Source
 from tracker.similar import ClaimMatcher, KnownClaim
 
 ID = "claims.suggestions"
@@ -178,7 +180,8 @@ def check(audit: Audit) -> Iterator[Finding]:
     index = SourceIndex(usable, [claim.text for _, claim in uncited])
     matcher = ClaimMatcher(known_claims(audit))
     for register, claim in uncited:
-        found = best([*like_claim(matcher, claim.text), *index.suggest(claim.text)])
+        candidates = [*like_claim(matcher, claim.text), *index.suggest(claim.text)]
+        found = best(s for s in candidates if strong_enough(audit, claim, s.key))
         if not found:
             continue
         message = (
@@ -187,6 +190,15 @@ def check(audit: Audit) -> Iterator[Finding]:
             "(a suggestion from shared words, not a link)"
         )
         yield at_claim(audit, register, claim, ID, SEVERITY, message)
+
+
+def strong_enough(audit: Audit, claim: Claim, key: str) -> bool:
+    """Tell whether a source could substantiate the claim: a claim of what a treatment does
+    to people is never pointed at laboratory or animal work, however well its words fit."""
+    evidence = audit.evidence.get(key)
+    if evidence is None or evidence.level is None:
+        return True
+    return evidence.human or not about_people(claim)
 
 
 def advice(count: int) -> str:

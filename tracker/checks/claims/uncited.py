@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tracker.checks.base import Audit, at_claim, excerpt
 from tracker.model import Finding, Severity
+from tracker.risk import claim_risk
 
 ID = "claims.uncited"
 SEVERITY = Severity.ERROR
@@ -21,4 +23,5 @@ def check(audit: Audit) -> Iterator[Finding]:
             f'uncited claim{kinds}: "{excerpt(claim.text)}" - cite a source for it in '
             f"{register.path}, or reword it so that it claims nothing"
         )
-        yield at_claim(audit, register, claim, ID, SEVERITY, message)
+        finding = at_claim(audit, register, claim, ID, SEVERITY, message)
+        yield replace(finding, risk=claim_risk(claim.kinds))

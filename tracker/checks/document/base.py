@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.config import Config
 from tracker.extract import Extraction
-from tracker.model import Problem, Source
+from tracker.model import Claim, Finding, Problem, Severity, Source
 from tracker.similar import ClaimMatcher
 
 
@@ -19,8 +20,26 @@ class DocumentAudit:
     matcher: ClaimMatcher
     bibliography: str = "references.bib"
     error: str | None = None
+    config: Config | None = None
 
     def problems(self, kind: str) -> list[Problem]:
         """Return what the extraction found wrong of one kind (nothing when it could not run)."""
         found = self.extraction.problems if self.extraction else []
         return [problem for problem in found if problem.kind == kind]
+
+
+def at_sentence(
+    audit: DocumentAudit, claim: Claim, check: str, severity: Severity, message: str, risk: str
+) -> Finding:
+    """Return a finding located at a sentence of the document."""
+    assert audit.extraction is not None, "only an extracted document has sentences"
+    return Finding(
+        check,
+        severity,
+        audit.extraction.document.path,
+        claim.span.line,
+        audit.extraction.text.col_of(claim.span.start),
+        message,
+        claim_id=claim.id,
+        risk=risk,
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tracker.checks.base import excerpt
-from tracker.checks.document.base import DocumentAudit
+from tracker.checks.document.base import DocumentAudit, at_sentence
 from tracker.model import Finding, Severity
+from tracker.risk import claim_risk
 
 ID = "document.uncited"
 SEVERITY = Severity.ERROR
@@ -17,19 +18,11 @@ SUMMARY = "a sentence of the document needs a source"
 def check(audit: DocumentAudit) -> Iterator[Finding]:
     if audit.extraction is None:
         return
-    doc = audit.extraction.text
     for claim in audit.extraction.claims:
         if claim.citations:
             continue
-        yield Finding(
-            ID,
-            SEVERITY,
-            audit.extraction.document.path,
-            claim.span.line,
-            doc.col_of(claim.span.start),
-            f'needs a source: "{excerpt(claim.text)}" - {advice(audit, claim.text)}',
-            claim_id=claim.id,
-        )
+        message = f'needs a source: "{excerpt(claim.text)}" - {advice(audit, claim.text)}'
+        yield at_sentence(audit, claim, ID, SEVERITY, message, claim_risk(claim.kinds))
 
 
 def advice(audit: DocumentAudit, text: str) -> str:

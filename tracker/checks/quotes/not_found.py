@@ -17,8 +17,8 @@ from pathlib import Path
 
 from tracker.checks.base import Audit, excerpt, in_register
 from tracker.config import SOURCES_DIR
-from tracker.limits import MAX_DOCUMENT_BYTES, TooLarge, read_bytes
 from tracker.model import Finding, Severity
+from tracker.passages import source_file_text
 
 ID = "quotes.not_found"
 SEVERITY = Severity.WARNING
@@ -65,14 +65,8 @@ def source_text(audit: Audit, key: str) -> str | None:
 
 def read_source(root: Path, key: str) -> str | None:
     """Return the canonical text of a key's source file, or None when there is none to read."""
-    if Path(key).name != key or key.startswith("."):
-        return None  # a key that is no plain file name names no file under sources/
-    path = root / SOURCES_DIR / f"{key}.txt"
-    try:
-        data = read_bytes(path, MAX_DOCUMENT_BYTES)
-        return canonical(data.decode("utf-8-sig", errors="replace"))
-    except (OSError, TooLarge):
-        return None
+    text = source_file_text(root, key)
+    return canonical(text) if text is not None else None
 
 
 def contains(text: str, quote: str) -> bool:

@@ -1,0 +1,39 @@
+"""The wording and regulatory rules applied to a writer's draft, sentence by sentence, while
+the words can still change: over-claiming wording, regulatory-status misstatements and
+disease claims, the same rules `tracker check` applies to the project's claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tracker.checks.document.base import DocumentAudit, at_sentence
+from tracker.checks.language.overclaim import describe
+from tracker.checks.regulatory import disease_claim
+from tracker.evidence import evidence_of, strongest
+from tracker.judgement import Judged, hits, rules_of
+from tracker.model import Claim, Finding, Severity
+
+ID = "document.wording"
+SEVERITY = Severity.WARNING
+SUMMARY = "a sentence of the document words a claim as no source or approval allows"
+CHECKS = ("language.overclaim", "regulatory.status_claim", "regulatory.disease_claim")
+
+
+def check(audit: DocumentAudit) -> Iterator[Finding]:
+    if audit.extraction is None:
+        return
+    chosen = [rule for check_id in CHECKS for rule in rules_of(check_id, audit.config)]
+    for claim in audit.extraction.claims:
+        judged = Judged(claim.text, tuple(claim.kinds), bool(claim.citations))
+        evidence = strongest(evidence_of(audit.sources[k]) for k in known_keys(audit, claim))
+        broken = hits(chosen, judged, evidence, audit.config)
+        found = [(describe(hit, judged, audit.config), hit.risk) for hit in broken]
+        disease = disease_claim.claimed(claim.text, audit.config, evidence)
+        if disease:
+            found.append((disease_claim.describe(disease, claim.text), disease.risk))
+        for message, risk in found:
+            yield at_sentence(audit, claim, ID, SEVERITY, message, risk)
+
+
+def known_keys(audit: DocumentAudit, claim: Claim) -> list[str]:
+    return [key for key in claim.cited_keys if key in audit.sources]

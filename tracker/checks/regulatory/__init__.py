@@ -1,0 +1,1 @@
+"""Checks a regulatory reviewer makes: disease claims and claims about regulatory status."""
