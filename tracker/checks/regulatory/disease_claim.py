@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
 
 from tracker.checks.base import Audit, at_claim, excerpt
 from tracker.checks.language.overclaim import judged
@@ -245,12 +244,3 @@ def _named(mention: Mention) -> str:
     if plain == mention.name or mention.name.startswith(plain + " ("):
         return f'"{mention.text}"'
     return f'"{mention.text}" ({mention.name})'
-
-
-def settings_note(config: Config | None) -> dict[str, Any]:
-    """Return what the judgement assumed, for reports: the product, places and approvals."""
-    return {
-        "product": (config.product if config else None) or UNKNOWN_PRODUCT,
-        "jurisdictions": list(config.jurisdictions if config else JURISDICTIONS),
-        "approved_for": list(config.approved_for if config else ()),
-    }
