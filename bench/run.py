@@ -24,6 +24,8 @@ the medians, their ratio and the verdict:
 - verify: `tracker verify` of 1,000 sources against a local server answering as the
   services do (bench/verify_server.py), 50 ms a request, at the services' rate limits; then
   again with the results stored.
+- app: the review app started as `tracker serve` on a document of 5,000 claims: opening the
+  document's page and saving a verdict, over HTTP (bench/app_bench.py).
 - matching: the closest registered claim for 10k new sentences among 5k (--quick: 2k among
   1k), against rapidfuzz's all-pairs cdist with the same scorer, and whether the top hits
   agree.
@@ -624,6 +626,21 @@ def edited(rng: Any, text: str) -> str:
     return " ".join(words) + (f" [{rng.randint(1, 9)}]" if rng.random() < 0.4 else "")
 
 
+def app(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
+    """The review app started as `tracker serve`, on a document of 5,000 claims (--quick:
+    1,000): opening the document's page (goal 1 s) and saving a verdict (goal 200 ms)."""
+    from app_bench import measure, prepare
+
+    claims = 1000 if quick else 5000
+    figures = measure(prepare(work, claims), max(repeat, 5))
+    note = (
+        f"first page after start {figures['first_open']:.1f} s, "
+        f"page after a save {figures['open_after_save']:.3f} s"
+    )
+    yield Line(f"app.open.{claims}", figures["open"], None, "< 1.00 s", figures["open"] < 1.0, note)
+    yield Line(f"app.save.{claims}", figures["save"], None, "< 0.20 s", figures["save"] < 0.2)
+
+
 BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "bibliography": bibliography,
     "latency": latency,
@@ -634,6 +651,7 @@ BENCHMARKS: dict[str, Callable[[Path, int, bool], Iterator[Line]]] = {
     "registers": registers,
     "pathological": pathological,
     "verify": verify,
+    "app": app,
 }
 
 

@@ -4,11 +4,13 @@ conftest with these files replaced)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from tracker.bibliography import parse_bibliography
 from tracker.model import Citation, Claim, Span
 from tracker.review import fingerprint
 
-from .conftest import BIB, REGISTER, Files
+from .conftest import BIB, DOCUMENT, REGISTER, Files
 
 UNUSED_ENTRY = "@misc{lonely2019note,\n  title = {A Note Nobody Cites},\n  year = {2019}\n}\n"
 
@@ -27,6 +29,17 @@ def reviewed(text: str = CLAIM, bib: str = BIB, keys: tuple[str, ...] = ("smith2
     )
 
 
+def approved(document: str = DOCUMENT, claim: str = CLAIM) -> str:
+    """Return the base register approved when the page read `document` and its claim `claim`."""
+    text_hash = hashlib.sha256(document.encode("utf-8")).hexdigest()
+    claim_hash = hashlib.sha256(" ".join(claim.split()).encode("utf-8")).hexdigest()[:12]
+    approval = (
+        "  approval:\n    by: Dr Lead\n    at: '2026-11-20T10:00:00+00:00'\n"
+        f"    text_sha256: {text_hash}\n    claims: {{p-000001: {claim_hash}}}\n"
+    )
+    return REGISTER.replace("  path: content/page.txt\n", "  path: content/page.txt\n" + approval)
+
+
 def suppressed(check: str, reason: str = "reviewed: see ticket 12") -> str:
     return REGISTER + f"    suppress:\n      - {{check: {check}, reason: '{reason}'}}\n"
 
@@ -38,6 +51,13 @@ def source_suppressed(key: str, check: str) -> str:
 
 
 EXAMPLES: dict[str, tuple[list[Files], list[Files]]] = {
+    "review.changed_since_approval": (
+        [
+            {"claims/page.yaml": approved(document=DOCUMENT.replace("winter", "summer"))},
+            {"claims/page.yaml": approved(claim="Vitamin D prevents colds. [1]")},
+        ],
+        [{}, {"claims/page.yaml": approved()}],
+    ),
     "claims.stale_review": (
         [
             {"claims/page.yaml": reviewed(text="Vitamin D prevents colds. [1]")},

@@ -91,7 +91,7 @@ PAGES: dict[str, tuple[str, list[tuple[str, str, str, list[str], str | None]]]] 
                 "Zinc speeds wound closure in mice. [1]",
                 "mechanism",
                 ["lee2019mice"],
-                None,
+                "contradicted",
             ),
             ("z-000002", XSS_TEXT, "efficacy", [], None),
             (
@@ -215,6 +215,8 @@ SELECTS: dict[str, Callable[[View, str], bool]] = {
     "evidence": lambda c, v: c["evidence_level"] == v,
     "verdict": lambda c, v: c["verdict"] == v,
     "source": lambda c, v: v in c["source_keys"],
+    "risk": lambda c, v: c["risk"] == v,
+    "check": lambda c, v: v in (c["checks"] or ["none"]),
 }
 FILTER_CHOICES = {
     "status": "statuses",
@@ -223,6 +225,8 @@ FILTER_CHOICES = {
     "evidence": "evidence",
     "verdict": "verdicts",
     "source": "sources",
+    "risk": "risks",
+    "check": "checks",
 }
 
 
@@ -279,6 +283,36 @@ def test_status_uncited_shows_exactly_the_uncited_claims(
     assert page.shown() == ids(view, lambda c: c["status"] == "uncited") == ["v-000002", "z-000002"]
 
 
+def test_risk_and_check_filters_narrow_the_claims_and_the_count(
+    small: tuple[View, Path], opened: Any
+) -> None:
+    view, report = small
+    page = opened(report)
+    page.choose("risk", "high")
+    high = ids(view, lambda c: c["risk"] == "high")
+    assert 0 < len(high) < 7 and page.shown() == high
+    assert page.count() == f"Showing {len(high)} of 7 claims"
+    page.choose("risk", "")
+    page.choose("check", "claims.uncited")
+    assert page.shown() == ["v-000002", "z-000002"]
+    assert page.count() == "Showing 2 of 7 claims"
+    page.choose("risk", "high")
+    both = [i for i in high if i in ("v-000002", "z-000002")]
+    assert page.shown() == both and page.count() == f"Showing {len(both)} of 7 claims"
+
+
+def test_a_refuted_claim_shows_its_own_badge(small: tuple[View, Path], opened: Any) -> None:
+    view, report = small
+    page = opened(report)
+    assert ids(view, lambda c: c["status"] == "refuted") == ["z-000001"]
+    page.choose("status", "refuted")
+    assert page.shown() == ["z-000001"]
+    badge = page.page.locator("#claim-z-000001 .status .badge")
+    assert "st-refuted" in (badge.get_attribute("class") or "")
+    text = badge.text_content() or ""  # not inner_text: off-screen cards are not rendered
+    assert "does not support" in text and "Cited" not in text
+
+
 def test_document_filter_hides_the_other_documents(small: tuple[View, Path], opened: Any) -> None:
     view, report = small
     page = opened(report)
@@ -303,7 +337,7 @@ def test_filters_combine_and_reset_restores(small: tuple[View, Path], opened: An
     values = page.run(
         "() => [...document.querySelectorAll('#filters select, #filters input')].map(e => e.value)"
     )
-    assert values == [""] * 8 + ["reading"]
+    assert values == [""] * 10 + ["reading"]
 
 
 # --- Search and sorting --------------------------------------------------------------------
@@ -349,7 +383,7 @@ def test_search_waits_for_typing_to_pause(small: tuple[View, Path], opened: Any)
     assert page.shown() == ["z-000001"]
 
 
-STATUS_ORDER = ["uncited", "unresolved", "unverifiable", "cited"]
+STATUS_ORDER = ["refuted", "uncited", "unresolved", "unverifiable", "tentative", "cited"]
 
 
 @pytest.mark.parametrize(

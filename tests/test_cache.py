@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REGISTER, REPO, write_project
+from tracker import audit
 from tracker.cache import FOLDER, Cache, decoder, encode
 from tracker.cli import cli
-from tracker.commands import common
 from tracker.config import load_config
 from tracker.drafts import Context, check_documents, content_documents
 from tracker.model import Finding, Register
@@ -279,8 +279,8 @@ def test_project_findings_are_reused_until_what_they_read_changes(
         {"claims/page.yaml": QUOTED, "sources/smith2020trial.txt": "In winter colds fell by half."},
     )
     audits = []
-    real = common.run_audit
-    monkeypatch.setattr(common, "run_audit", lambda *args: audits.append(1) or real(*args))
+    real = audit.run_audit
+    monkeypatch.setattr(audit, "run_audit", lambda *args: audits.append(1) or real(*args))
     first = run(root)
     assert run(root) == first and len(audits) == 1
     change(root)

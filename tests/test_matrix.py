@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 import click
 import openpyxl
@@ -15,9 +18,12 @@ from tests.conftest import BIB, REPO, write_project
 from tracker.commands.export import export
 from tracker.commands.import_matrix import import_matrix
 from tracker.evidence import evidence_of
-from tracker.matrix import COLUMNS, neutralize, normalize_kinds, restore
+from tracker.matrix import COLUMNS, neutralize, normalize_kinds, read_matrix, restore
+from tracker.matrix import import_matrix as import_rows
+from tracker.model import Review
 from tracker.project import load_project
 from tracker.register import parse_register
+from tracker.yamlio import load_yaml
 
 BIB_TWO = (
     BIB
@@ -151,6 +157,15 @@ def edit_csv(path: Path, claim_id: str, key: str, /, **changes: str) -> None:
 
 def register_text(project: Path) -> str:
     return (project / REGISTER_PATH).read_text(encoding="utf-8")
+
+
+def history_of(project: Path, claim_id: str) -> list[tuple[Any, ...]]:
+    """Return a claim's history entries as (action, by, before, after), checking each `at`."""
+    root = load_yaml(register_text(project), round_trip=False)
+    item = next(c for c in root["claims"] if c["id"] == claim_id)
+    entries = item.get("history", [])
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", e["at"]) for e in entries)
+    return [(e["action"], e["by"], e["before"], e["after"]) for e in entries]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +331,7 @@ def test_edits_are_applied_and_comments_survive(project: Path) -> None:
 def test_new_locator_gets_its_own_lines_and_review_follows_citations(project: Path) -> None:
     matrix = export_to(project, "matrix.csv")
     edit_csv(matrix, "p-000001", "smith2020trial", locator="p. 3", verdict="supported")
+    edit_csv(matrix, "p-000001", "smith2020trial", reviewer="B. Checker", reviewed_at="2026-12-01")
     assert run("import", str(matrix), "-C", str(project)).exit_code == 0
     expected = """\
     citations:
@@ -325,9 +341,16 @@ def test_new_locator_gets_its_own_lines_and_review_follows_citations(project: Pa
         locator: p. 3
     review:
       verdict: supported
+      by: B. Checker
+      at: '2026-12-01'
+    history:
+      - {at: AT, by: B. Checker, action: verdict, before: null, after: supported}
+      - {at: AT, by: B. Checker, action: locator, before: null, after: p. 3}
+      - {at: AT, by: B. Checker, action: import, before: null, after: B. Checker}
+      - {at: AT, by: B. Checker, action: import, before: null, after: '2026-12-01'}
   # Two sources, reviewed.
 """
-    assert expected in register_text(project)
+    assert expected in re.sub(r"at: '[0-9T:+-]+', by", "at: AT, by", register_text(project))
 
 
 def test_xlsx_edits_are_applied(project: Path) -> None:
@@ -336,6 +359,7 @@ def test_xlsx_edits_are_applied(project: Path) -> None:
     sheet = workbook.active
     sheet.cell(row=2, column=COLUMNS.index("note") + 1).value = "checked\nin two passes"
     sheet.cell(row=2, column=COLUMNS.index("verdict") + 1).value = "supported"
+    sheet.cell(row=2, column=COLUMNS.index("reviewer") + 1).value = "B. Checker"
     workbook.save(matrix)
     assert run("import", str(matrix), "-C", str(project)).exit_code == 0
     review = parse_register(register_text(project), REGISTER_PATH).claims[0].review
@@ -350,16 +374,120 @@ def test_cleared_review_is_removed(project: Path) -> None:
     write_csv(matrix, rows)
     assert run("import", str(matrix), "-C", str(project)).exit_code == 0
     assert "review:" not in register_text(project)
+    claim = parse_register(register_text(project), REGISTER_PATH).claims[1]
+    assert [r.verdict for r in claim.history] == ["partial"]  # kept, not thrown away
+    assert history_of(project, "p-000002")[0] == ("verdict", "matrix import", "partial", None)
 
 
 def test_dry_run_writes_nothing(project: Path) -> None:
     before = register_text(project)
     matrix = export_to(project, "matrix.csv")
-    edit_csv(matrix, "p-000002", "smith2020trial", verdict="supported")
+    edit_csv(matrix, "p-000002", "smith2020trial", verdict="supported", quote="cases fell")
     result = run("import", str(matrix), "--dry-run", "-C", str(project))
     assert result.exit_code == 0
-    assert "1 fields would change in 1 registers" in result.stderr
+    # The new verdict is dated today: reviewed_at changes too.
+    assert "claims/page.yaml: p-000002: reviewed_at: '2026-11-20' -> '" in result.stdout
+    assert "3 fields would change in 1 registers" in result.stderr
     assert register_text(project) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# History and earlier reviews
+
+
+def test_a_verdict_and_a_quote_change_go_into_the_history(project: Path) -> None:
+    matrix = export_to(project, "matrix.csv")
+    changes = {"verdict": "supported", "reviewer": "B. Checker", "quote": "cases fell by 50%"}
+    edit_csv(matrix, "p-000002", "smith2020trial", **changes)
+    result = run("import", str(matrix), "-C", str(project))
+    assert result.exit_code == 0, result.output
+    today = datetime.date.today().isoformat()
+    assert history_of(project, "p-000002") == [
+        ("verdict", "B. Checker", "partial", "supported"),
+        ("quote", "B. Checker", "=cases fell by half", "cases fell by 50%"),
+        ("import", "B. Checker", "A. Reviewer", "B. Checker"),
+        ("import", "B. Checker", "2026-11-20", today),
+    ]
+    claim = parse_register(register_text(project), REGISTER_PATH).claims[1]
+    note = "-only in winter, says the trial"
+    assert claim.review == Review("supported", "B. Checker", today, note)
+    assert claim.history == [Review("partial", "A. Reviewer", "2026-11-20", note)]
+
+
+def test_each_new_verdict_keeps_the_one_before(project: Path) -> None:
+    for number, verdict in enumerate(["supported", "unsupported"]):
+        matrix = export_to(project, f"matrix{number}.csv")
+        edit_csv(matrix, "p-000002", "jones2021cohort", verdict=verdict, reviewer=f"R{number}")
+        assert run("import", str(matrix), "-C", str(project)).exit_code == 0
+    claim = parse_register(register_text(project), REGISTER_PATH).claims[1]
+    assert claim.review is not None and (claim.review.verdict, claim.review.by) == (
+        "unsupported",
+        "R1",
+    )
+    assert [(r.verdict, r.by) for r in claim.history] == [
+        ("partial", "A. Reviewer"),
+        ("supported", "R0"),
+    ]
+    verdicts = [e for e in history_of(project, "p-000002") if e[0] == "verdict"]
+    assert verdicts == [
+        ("verdict", "R0", "partial", "supported"),
+        ("verdict", "R1", "supported", "unsupported"),
+    ]
+
+
+def test_a_change_with_no_reviewer_is_entered_as_the_import(project: Path) -> None:
+    matrix = export_to(project, "matrix.csv")
+    edit_csv(matrix, "p-000001", "smith2020trial", kinds="efficacy; safety", locator="p. 2")
+    assert run("import", str(matrix), "-C", str(project)).exit_code == 0
+    assert history_of(project, "p-000001") == [
+        ("import", "matrix import", "efficacy", "efficacy; safety"),
+        ("locator", "matrix import", None, "p. 2"),
+    ]
+
+
+@pytest.mark.parametrize("reviewer", ["", "   "])
+def test_a_verdict_change_without_a_reviewer_is_refused(project: Path, reviewer: str) -> None:
+    matrix = export_to(project, "matrix.csv")
+    edit_csv(matrix, "p-000002", "smith2020trial", verdict="supported", reviewer=reviewer)
+    edit_csv(matrix, "p-000001", "smith2020trial", locator="Figure 3")
+    result = run("import", str(matrix), "-C", str(project))
+    assert result.exit_code == 1
+    assert (
+        f"{matrix}:3: claim p-000002: the verdict changed to supported but the row names no "
+        "reviewer - fill in reviewer\n"
+    ) in result.stdout
+    assert "1 rows skipped" in result.stderr
+    register = parse_register(register_text(project), REGISTER_PATH)
+    refused, applied = register.claims[1], register.claims[0]
+    note = "-only in winter, says the trial"
+    assert refused.review == Review("partial", "A. Reviewer", "2026-11-20", note)
+    assert refused.history == [] and history_of(project, "p-000002") == []
+    assert applied.citations[0].locator == "Figure 3"
+
+
+@pytest.mark.parametrize(("given", "expected"), [("", "2027-01-15"), ("2026-12-24", "2026-12-24")])
+def test_a_new_verdict_is_dated_today_unless_the_row_gives_a_date(
+    project: Path, given: str, expected: str
+) -> None:
+    matrix = export_to(project, "matrix.csv")
+    edit_csv(matrix, "p-000002", "smith2020trial", verdict="supported")
+    if given:
+        edit_csv(matrix, "p-000002", "smith2020trial", reviewed_at=given)
+    result = import_rows(load_project(project), read_matrix(matrix), today="2027-01-15")
+    assert not result.failed
+    review = parse_register(register_text(project), REGISTER_PATH).claims[1].review
+    assert review is not None and (review.by, review.at) == ("A. Reviewer", expected)
+    assert ("import", "A. Reviewer", "2026-11-20", expected) in history_of(project, "p-000002")
+
+
+def test_a_new_verdict_from_the_command_is_dated_today(project: Path) -> None:
+    matrix = export_to(project, "matrix.csv")
+    edit_csv(matrix, "p-000002", "smith2020trial", verdict="supported")
+    days = {datetime.date.today().isoformat()}
+    assert run("import", str(matrix), "-C", str(project)).exit_code == 0
+    days.add(datetime.date.today().isoformat())  # in case midnight passed
+    review = parse_register(register_text(project), REGISTER_PATH).claims[1].review
+    assert review is not None and review.at in days
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,7 +627,7 @@ def test_bad_files(project: Path, name: str, content: bytes, message: str) -> No
 def test_semicolon_csv_from_excel_is_read(project: Path) -> None:
     matrix = export_to(project, "matrix.csv")
     rows = read_csv(matrix)
-    rows[0]["verdict"] = "supported"
+    rows[0].update(verdict="supported", reviewer="B. Checker")
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), delimiter=";")
     writer.writeheader()

@@ -3,6 +3,7 @@ and suppressions written beside what they concern."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,13 @@ def test_a_review_is_added_and_nothing_else_changes(tmp_path: Path) -> None:
         f"        sources: {{smith2020trial: {fingerprint.sources['smith2020trial']}}}\n"
     )
     anchor = "      - {key: smith2020trial, marker: '[1]', ref: 1}\n"
-    assert text == COMMENTED.replace(anchor, anchor + block)
+    history = re.findall(r"\n      - \{at: '[0-9T:+-]+', (.*)\}", text)
+    assert history == [
+        "by: A. Reviewer, action: verdict, before: null, after: supported",
+        "by: A. Reviewer, action: note, before: null, after: matches Table 2",
+    ]
+    without_history = re.sub(r"    history:\n(?:      - .*\n)+", "", text)
+    assert without_history == COMMENTED.replace(anchor, anchor + block)
 
 
 def test_three_reviews_keep_the_history_oldest_first(tmp_path: Path) -> None:

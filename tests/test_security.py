@@ -31,8 +31,8 @@ from tracker.register import (
     RegisterError,
     merge_register,
     parse_register,
-    record_review_in_text,
 )
+from tracker.register_edits import record_review_in_text
 from tracker.similar import known_claims
 
 from .conftest import BASE_FILES, REPO, write_project

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 from markupsafe import escape
 
+from bench.report_browser import report_view
+from tests.conftest import REGISTER, write_project
+from tracker.project import load_project
 from tracker.render import render
-from tracker.report import interactive_view
+from tracker.report import claim_status, interactive_view
+from tracker.risk import RANKS
 
 View = dict[str, Any]
 
@@ -24,16 +29,18 @@ STATUS_LABELS = {
     "unverifiable": "Cites an unverifiable source",
     "unresolved": "Citation not resolved",
     "uncited": "No citation",
+    "refuted": "Reviewer: the cited source does not support it",
 }
 
 
+# check id -> (severity, risk)
 CHECKS = {
-    "claims.uncited": "error",
-    "citations.unresolved": "error",
-    "sources.unverifiable": "warning",
-    "sources.unused": "info",
-    "claims.single_source": "info",
-    "regulatory.disease_claim": "error",
+    "claims.uncited": ("error", "medium"),
+    "citations.unresolved": ("error", "medium"),
+    "sources.unverifiable": ("warning", "high"),
+    "sources.unused": ("info", "low"),
+    "claims.single_source": ("info", "low"),
+    "regulatory.disease_claim": ("error", "high"),
 }
 
 
@@ -41,10 +48,11 @@ def finding(
     check: str, message: str, claim_id: str | None = None, source_key: str | None = None
 ) -> View:
     path, line, col = "claims/page.yaml", 7, 5
-    severity = CHECKS[check]
+    severity, risk = CHECKS[check]
     return {
         "check": check,
         "severity": severity,
+        "risk": risk,
         "path": path,
         "line": line,
         "col": col,
@@ -91,6 +99,10 @@ def claim(number: int, text: str, status: str, **fields: Any) -> View:
         "findings": [],
         "source_keys": [c["key"] for c in fields.get("citations", []) if c["key"]],
         "severities": [f["severity"] for f in fields.get("findings", [])],
+        "checks": sorted({f["check"] for f in fields.get("findings", [])}),
+        "risk": max(
+            (f["risk"] for f in fields.get("findings", [])), key=RANKS.__getitem__, default="none"
+        ),
         "evidence_level": "none",
         "evidence_rank": -2,
         "verdict": fields["review"]["verdict"] if fields.get("review") else "no verdict",
@@ -160,6 +172,10 @@ def build_view() -> View:
         "Secretome therapy reverses skin ageing | in 4 weeks.",
         "uncited",
         kinds=["efficacy", "comparative"],
+        # its findings are off the card (see findings below) but the filters still read them
+        severities=["error"],
+        checks=["claims.uncited", "regulatory.disease_claim"],
+        risk="high",
     )
     cited = claim(
         2,
@@ -203,11 +219,25 @@ def build_view() -> View:
         ],
         findings=[finding("citations.unresolved", "Citation [9] matches no entry.", "p-000004")],
     )
-    claims = [uncited, cited, unverifiable, unresolved]
+    refuted = claim(
+        5,
+        "Secretome doubles collagen in a week.",
+        "refuted",
+        citations=[citation("shin2021comparative", marker="[3]")],
+        review={
+            "verdict": "unsupported",
+            "by": "Dr A. Reviewer",
+            "at": "2026-11-03",
+            "note": "The study measured no collagen.",
+        },
+        findings=[finding("claims.single_source", "rests on one source.", "p-000005")],
+    )
+    claims = [uncited, cited, unverifiable, unresolved, refuted]
     # The view model leaves claims.uncited off the claim card: the badge already says it.
     findings = [
         finding("claims.uncited", "uncited claim - cite a source.", "p-000001"),
         *unresolved["findings"],
+        *refuted["findings"],
         finding("sources.unverifiable", "No work matches.", source_key="unidentified2023exosomes"),
         finding(
             "sources.unused", "Source is cited by no claim.", source_key="thakur2023therapeutic"
@@ -219,9 +249,18 @@ def build_view() -> View:
         "generated": "2026-11-21",
         "summary": {
             "documents": 1,
-            "claims": 4,
+            "claims": 5,
             "cited": 1,
-            "share_cited": "25%",
+            "share_cited": "20%",
+            "reviewed": 2,
+            "verdicts": [
+                {"verdict": "supported", "count": 1},
+                {"verdict": "partial", "count": 0},
+                {"verdict": "unsupported", "count": 1},
+                {"verdict": "contradicted", "count": 0},
+                {"verdict": "needs-review", "count": 0},
+                {"verdict": "no verdict", "count": 3},
+            ],
             "statuses": [
                 {"status": s, "label": label, "count": 1} for s, label in STATUS_LABELS.items()
             ],
@@ -230,8 +269,8 @@ def build_view() -> View:
                 {"kind": "comparative", "uncited": 1, "total": 1},
             ],
             "sources": 3,
-            "findings": {"error": 2, "warning": 1, "info": 1},
-            "risks": {"high": 1, "medium": 2, "low": 1},
+            "findings": {"error": 2, "warning": 1, "info": 2},
+            "risks": {"high": 1, "medium": 2, "low": 2},
             "evidence_levels": [{"level": "in-vitro", "count": 3}],
         },
         "high_risk": [
@@ -250,17 +289,18 @@ def build_view() -> View:
                 "url": "https://clinic.example/secretome",
                 "register": "claims/page.yaml",
                 "anchor": "doc-content-page-txt",
-                "total": 4,
+                "approval": "Changed since approval by Dr Lead on 2026-11-20 (its text changed).",
+                "total": 5,
                 "cited": 1,
                 "uncited": 1,
-                "share_cited": "25%",
+                "share_cited": "20%",
                 "claims": claims,
             }
         ],
         "sources": [
             source(
                 "shin2021comparative",
-                [cited],
+                [cited, refuted],
                 doi_url=DOI,
                 pmid_url=PMID,
                 pmcid_url=PMC,
@@ -289,12 +329,14 @@ def empty_view() -> View:
         "claims": 0,
         "cited": 0,
         "share_cited": "–",
+        "reviewed": 0,
         "sources": 0,
         "uncited_by_kind": [],
         "findings": {"error": 0, "warning": 0, "info": 0},
         "risks": {"high": 0, "medium": 0, "low": 0},
     }
     view["summary"]["statuses"] = [s | {"count": 0} for s in view["summary"]["statuses"]]
+    view["summary"]["verdicts"] = [v | {"count": 0} for v in view["summary"]["verdicts"]]
     view |= {"documents": [], "sources": [], "findings": [], "high_risk": []}
     return view | interactive_view([], [])
 
@@ -362,8 +404,8 @@ def test_html_sections_come_in_order(html: str) -> None:
 
 def test_html_summary_shows_counts_statuses_kinds_and_severities(html: str) -> None:
     glance = html[html.index('id="at-a-glance"') : html.index('id="doc-content-page-txt"')]
-    assert "<dt>Claims</dt><dd>4</dd>" in glance
-    assert "25%" in glance
+    assert "<dt>Claims</dt><dd>5</dd>" in glance
+    assert "20%" in glance
     for label in STATUS_LABELS.values():
         assert label in glance
     assert "Uncited claims by kind" in glance
@@ -379,7 +421,7 @@ def test_html_gives_every_document_claim_and_source_its_anchor(html: str) -> Non
         "source-shin2021comparative",
         "source-unidentified2023exosomes",
         "source-thakur2023therapeutic",
-    } | {f"claim-p-00000{n}" for n in range(1, 5)}
+    } | {f"claim-p-00000{n}" for n in range(1, 6)}
     assert expected <= ids
 
 
@@ -413,7 +455,7 @@ def test_html_exact_score_is_not_shown() -> None:
 def test_html_unverifiable_and_unresolved_citations_are_explained(html: str) -> None:
     unverifiable = html[html.index('id="claim-p-000003"') : html.index('id="claim-p-000004"')]
     assert "no published work matches this citation" in unverifiable
-    unresolved = html[html.index('id="claim-p-000004"') : html.index('id="sources"')]
+    unresolved = html[html.index('id="claim-p-000004"') : html.index('id="claim-p-000005"')]
     assert "No entry in the bibliography matches this citation." in unresolved
     assert "Cell Secretome Strategies for Wound Healing - Polymers (2022)" in unresolved
     assert 'href="#source-' not in unresolved
@@ -434,7 +476,7 @@ def test_html_sources_link_out_and_back(html: str) -> None:
 
 def test_html_findings_table_lists_every_finding_with_a_way_there(html: str) -> None:
     table = html[html.index('id="findings"') : html.index('id="suppressed"')]
-    assert table.count("<tr>") == 1 + 4
+    assert table.count("<tr>") == 1 + 5
     assert "<code>claims/page.yaml:7:5</code>" in table
     assert "<code>citations.unresolved</code>" in table
     assert 'class="goto" href="#claim-p-000004">Go to claim</a>' in table
@@ -448,7 +490,10 @@ def test_html_uncited_claim_is_one_row_and_its_finding_is_in_the_table(html: str
     table = html[html.index('id="findings"') :]
     assert "uncited claim - cite a source." in table
     source = html[html.index('id="source-unidentified2023exosomes"') : html.index('id="findings"')]
-    assert '<span class="sev sev-warning">Warning</span> No work matches.' in source
+    assert (
+        '<span class="sev sev-warning">Warning</span> <span class="tag risk-high">high risk</span> '
+        "No work matches." in source
+    )
 
 
 def test_html_document_links_to_its_page(html: str) -> None:
@@ -514,7 +559,96 @@ def test_html_claims_carry_what_the_filters_read(html: str) -> None:
     assert attrs["data-severities"] == "none"
     assert attrs["data-doc"] == "doc-content-page-txt"
     assert '<form class="filters" id="filters" role="search"' in html
-    assert "Showing 4 of 4 claims" in html
+    assert "Showing 5 of 5 claims" in html
+
+
+def test_html_offers_filters_by_risk_and_by_check(html: str) -> None:
+    selects = {a["name"]: a for tag, a in tags_of(html) if tag == "select"}
+    assert selects["risk"]["data-field"] == "risk" and selects["risk"]["data-match"] == "is"
+    assert selects["check"]["data-field"] == "checks" and selects["check"]["data-match"] == "has"
+    form = html[html.index('<form class="filters"') : html.index("</form>")]
+    risk = form[form.index('name="risk"') : form.index('name="check"')]
+    assert re.findall(r'<option value="(\w*)">', risk) == ["", "high", "medium", "low", "none"]
+    assert '<option value="high">high (1)</option>' in risk
+    check = form[form.index('name="check"') :]
+    assert '<option value="citations.unresolved">citations.unresolved (1)</option>' in check
+    assert '<option value="none">none (2)</option>' in check
+
+
+def test_html_claims_carry_their_highest_risk_and_checks(html: str) -> None:
+    claims = {a["id"]: a for _, a in tags_of(html) if a.get("class", "").startswith("claim ")}
+    uncited, cited = claims["claim-p-000001"], claims["claim-p-000002"]
+    checks = "claims.uncited regulatory.disease_claim"
+    assert (uncited["data-risk"], uncited["data-checks"]) == ("high", checks)
+    assert (cited["data-risk"], cited["data-checks"]) == ("none", "none")
+
+
+def test_findings_show_their_risk(html: str, md: str) -> None:
+    table = html[html.index('id="findings"') : html.index('id="suppressed"')]
+    assert '<th scope="col">Risk</th>' in table
+    assert '<td class="risk"><span class="tag risk-high">high risk</span></td>' in table
+    card = html[html.index('id="claim-p-000004"') : html.index('id="claim-p-000005"')]
+    assert '<span class="tag risk-medium">medium risk</span> Citation [9] matches no entry.' in card
+    assert "| Severity | Risk | Location | Check | Message |" in md
+
+
+def test_verdict_counts_are_at_a_glance(html: str, md: str) -> None:
+    glance = html[html.index('id="at-a-glance"') : html.index('id="citation-map"')]
+    assert "<dt>Claims reviewed</dt><dd>2 <small>of 5</small></dd>" in glance
+    verdicts = glance[glance.index("Claims by verdict") :]
+    for verdict, count in [("supported", 1), ("unsupported", 1), ("contradicted", 0)]:
+        assert f'verdict-{verdict}">{verdict}</span> <span class="n">{count}</span>' in verdicts
+    assert 'verdict-no-verdict">no verdict</span> <span class="n">3</span>' in verdicts
+    assert "| Verdict | Claims |" in md
+    assert "| unsupported | 1 |" in md and "| no verdict | 3 |" in md
+
+
+def test_html_refuted_claim_has_its_own_badge_and_legend(html: str) -> None:
+    assert 'class="claim st-refuted" id="claim-p-000005"' in html
+    card = html[html.index('id="claim-p-000005"') : html.index('id="sources"')]
+    assert "Reviewer: the cited source does not support it</span>" in card
+    assert "st-cited" not in card
+    glance = html[html.index('id="at-a-glance"') : html.index('id="citation-map"')]
+    assert '<span class="st-refuted" style="width: 20.0%">' in glance
+    assert re.search(r'class="badge st-refuted">.*?</span> Reviewer: the cited', glance)
+    assert ".st-refuted.badge {" in html and ".claim.st-refuted {" in html
+
+
+@pytest.mark.parametrize("verdict", ["unsupported", "contradicted"])
+@pytest.mark.parametrize("score", [None, 0.6], ids=["exact", "tentative"])
+def test_a_refuted_claim_is_never_labelled_cited(
+    tmp_path: Path, verdict: str, score: float | None
+) -> None:
+    citation = "{key: smith2020trial, marker: '[1]', ref: 1}"
+    scored = citation if score is None else citation.replace("}", f", score: {score}}}")
+    register = REGISTER.replace(citation, scored) + f"    review: {{verdict: {verdict}}}\n"
+    root = write_project(tmp_path, {"claims/page.yaml": register})
+    claim = next(c for _, c in load_project(root).claims())
+    assert claim_status(claim, load_project(root)) == "refuted"
+    view = report_view(root)
+    shown = view["documents"][0]["claims"][0]
+    assert shown["status"] == "refuted" and not shown["status_label"].startswith("Cited")
+    assert view["summary"]["cited"] == 0
+    assert [s["count"] for s in view["summary"]["statuses"] if s["status"] == "refuted"] == [1]
+    html, md = html_report(view), md_report(view)
+    card = html[html.index('id="claim-p-000001"') : html.index('id="sources"')]
+    assert "st-cited" not in card and "st-tentative" not in card
+    row = next(line for line in md.splitlines() if "| Vitamin D reduces colds" in line)
+    assert row.startswith("| Reviewer: the cited source does not support it | 1 |")
+
+
+@pytest.mark.parametrize(
+    ("verdict", "score", "status"),
+    [("supported", None, "cited"), ("partial", None, "cited"), ("supported", 0.6, "tentative")],
+)
+def test_other_verdicts_keep_the_citation_status(
+    tmp_path: Path, verdict: str, score: float | None, status: str
+) -> None:
+    citation = "{key: smith2020trial, marker: '[1]', ref: 1}"
+    scored = citation if score is None else citation.replace("}", f", score: {score}}}")
+    register = REGISTER.replace(citation, scored) + f"    review: {{verdict: {verdict}}}\n"
+    root = write_project(tmp_path, {"claims/page.yaml": register})
+    assert report_view(root)["documents"][0]["claims"][0]["status"] == status
 
 
 def test_links_that_are_not_web_addresses_are_not_linked() -> None:
@@ -622,13 +756,14 @@ def test_markdown_has_the_sections_in_order(md: str) -> None:
 def test_markdown_tables_render_with_one_row_per_item(md: str) -> None:
     html = markdown_to_html(md)
     tables = html.split("<table>")[1:]
-    summary, statuses, kinds, claims, findings, suppressed = tables
+    summary, statuses, verdicts, kinds, claims, findings, suppressed = tables
     assert suppressed.count("<tr>") == 1 + 1
     assert summary.count("<tr>") == 2
-    assert statuses.count("<tr>") == 1 + 4
+    assert statuses.count("<tr>") == 1 + 5
+    assert verdicts.count("<tr>") == 1 + 6
     assert kinds.count("<tr>") == 1 + 2
-    assert claims.count("<tr>") == 1 + 4
-    assert findings.count("<tr>") == 1 + 4
+    assert claims.count("<tr>") == 1 + 5
+    assert findings.count("<tr>") == 1 + 5
     # a | in a claim must not add a cell
     assert all(row.count("<td") == 6 for row in claims.split("<tr>")[2:])
 
@@ -652,7 +787,8 @@ def test_markdown_claims_table_rows(md: str) -> None:
 
 def test_markdown_review_column_only_when_a_claim_is_reviewed() -> None:
     view = build_view()
-    view["documents"][0]["claims"][1]["review"] = None
+    for item in view["documents"][0]["claims"]:
+        item["review"] = None
     md = md_report(view)
     assert (
         "| Status | Line | Claim | Sources | Strongest evidence |\n|---|---:|---|---|---|\n" in md
@@ -672,10 +808,13 @@ def test_markdown_sources_list(md: str) -> None:
 
 def test_markdown_findings_table(md: str) -> None:
     assert (
-        "| Error | claims/page.yaml:7:5 | citations.unresolved "
+        "| Error | Medium | claims/page.yaml:7:5 | citations.unresolved "
         "| Citation \\[9\\] matches no entry. |" in md
     )
-    assert "| Info | claims/page.yaml:7:5 | sources.unused | Source is cited by no claim. |" in md
+    assert (
+        "| Info | Low | claims/page.yaml:7:5 | sources.unused | Source is cited by no claim. |"
+        in md
+    )
 
 
 def test_markdown_has_no_raw_html(md: str) -> None:

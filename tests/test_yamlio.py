@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -19,16 +20,19 @@ from click.testing import CliRunner
 
 from bench.shapes import SHAPES
 from tracker import yamlio
+from tracker.app.views import claim_history
+from tracker.checks.claims.stale_review import _earlier_wordings
 from tracker.cli import cli
+from tracker.decisions import read_approval
 from tracker.matrix import load_tree
-from tracker.model import DocumentInfo, Review
+from tracker.model import DocumentInfo, Register, Review
 from tracker.register import (
     RegisterError,
     load_register,
     merge_register,
     parse_register,
-    record_review_in_text,
 )
+from tracker.register_edits import record_review_in_text
 from tracker.similar import known_claims
 from tracker.yamlio import YamlProblem, load_yaml
 
@@ -119,6 +123,12 @@ def test_every_register_loader_refuses_it(tmp_path: Path, text, where, says):
         found_line, message = register_error(run)
         assert found_line == where[0] and says in message
     assert known_claims(path.parent) == []
+    # The review app's readers of one part of a register read nothing from it.
+    register = Register("claims/page.yaml", document)
+    project = SimpleNamespace(root=tmp_path)
+    assert read_approval(project, register) is None  # type: ignore[arg-type]
+    assert claim_history(project, register, "x") == []  # type: ignore[arg-type]
+    assert _earlier_wordings(path) == {}
 
 
 @pytest.mark.parametrize("text, where, says", HOSTILE.values(), ids=list(HOSTILE))
@@ -141,6 +151,10 @@ LOADERS = {
     "tracker.register": {"_read_yaml"},
     "tracker.similar": {"known_claims"},
     "tracker.datafiles": {"load_data"},
+    "tracker.register_edits": {"_edit_fragment"},
+    "tracker.decisions": {"read_approval"},
+    "tracker.app.views": {"claim_history"},
+    "tracker.checks.claims.stale_review": {"_earlier_wordings"},
 }
 YAML_PACKAGES = {"ruamel", "_ruamel_yaml", "yaml"}
 # ruamel modules that only name data types (comments, scalar styles): no parser or constructor.

@@ -35,6 +35,7 @@ from tracker.commands.common import (
 from tracker.commands.export import export
 from tracker.commands.import_matrix import import_matrix
 from tracker.commands.review import review
+from tracker.commands.serve import serve
 from tracker.commands.verify import add, verify
 from tracker.outputs import ExitStatus
 
@@ -231,3 +232,4 @@ cli.add_command(export)
 cli.add_command(import_matrix)
 cli.add_command(verify)
 cli.add_command(add)
+cli.add_command(serve)

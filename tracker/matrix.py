@@ -3,11 +3,13 @@
 Export turns a project into rows and writes them as CSV or XLSX. Import reads an edited
 matrix back and applies the reviewers' edits to the registers as a round trip (comments,
 order and unknown fields kept), refusing to overwrite a value that changed since the export:
-each row carries a fingerprint of the editable values it was exported with.
+each row carries a fingerprint of the editable values it was exported with. Every change goes
+into the claim's `history`, and a new verdict keeps the earlier review in `reviews`.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import hashlib
@@ -28,7 +30,7 @@ from tracker.atomic import locked, write_atomic, write_if_unchanged
 from tracker.evidence import evidence_of
 from tracker.formatting import format_sources
 from tracker.limits import MAX_MATRIX_BYTES, MAX_REGISTER_BYTES, TooLarge, read_bytes, size_text
-from tracker.model import KINDS, Claim, Finding, Register, Source
+from tracker.model import KINDS, Claim, Finding, Register, Review, Source
 from tracker.project import Project
 from tracker.register import (
     VERDICTS,
@@ -36,6 +38,8 @@ from tracker.register import (
     _load_for_merge,
     _normalize_tails,
 )
+from tracker.register_edits import Change as Entry
+from tracker.register_edits import _replace_review, append_history, now
 from tracker.report import claim_status
 from tracker.retractions import Retractions
 from tracker.yamlio import dump_yaml
@@ -70,6 +74,13 @@ CITATION_EDITABLE = ("locator", "quote")
 # Matrix column -> key of the claim's `review` mapping.
 REVIEW_KEYS = {"verdict": "verdict", "reviewer": "by", "reviewed_at": "at", "note": "note"}
 REVIEW_ORDER = ("verdict", "by", "at", "note")
+# What a new verdict's review takes over from the earlier one until the row gives its own.
+REVIEW_CARRIED = ("by", "at", "note", "source", "fingerprint")
+# Fields whose history entries are named after them, as `tracker review` names them; the
+# others are entered as "import".
+REVIEW_ACTIONS = ("verdict", "note", "quote", "locator")
+# Who a history entry names when the row names no reviewer.
+NO_REVIEWER = "matrix import"
 CITATION_ORDER = ("key", "marker", "ref", "reference", "score", "locator", "quote")
 FORMATS = ("csv", "xlsx")
 LIST_SEPARATOR = "; "
@@ -502,6 +513,22 @@ class _Target:
     citation: CommentedMap | None
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """One field a row sets, what it held before, and who set it (the row's reviewer)."""
+
+    target: _Target
+    name: str
+    value: str
+    before: str
+    by: str
+
+    def entry(self, at: str) -> Entry:
+        """Return the edit as the claim's history records it."""
+        action = self.name if self.name in REVIEW_ACTIONS else "import"
+        return Entry(action, self.by, at, self.before or None, self.value or None)
+
+
 class _RowError(Exception):
     """A row that cannot be applied; the message says why, and what to do."""
 
@@ -512,9 +539,10 @@ class _Import:
 
     trees: list[RegisterTree]
     result: ImportResult
+    today: str
     index: dict[str, tuple[RegisterTree, CommentedMap]] = field(default_factory=dict)
     planned: dict[tuple[int, int, str], tuple[str, int]] = field(default_factory=dict)
-    edits: list[tuple[_Target, str, str]] = field(default_factory=list)
+    edits: list[_Edit] = field(default_factory=list)
     seen: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -530,7 +558,8 @@ class _Import:
             fields = self.reconcile(row, target, matrix, current)
             if fields:
                 _check_values(row, matrix, current, fields)
-                self.schedule(row, target, {name: matrix[name] for name in fields}, current)
+                values = _with_review_date(matrix, current, fields, self.today)
+                self.schedule(row, target, values, current)
         except _RowError as error:
             self.result.skipped.append((row.number, str(error)))
 
@@ -587,23 +616,30 @@ class _Import:
                     f"claim {target.item['id']}: {name} {value!r} contradicts row {earlier[1]} "
                     f"({earlier[0]!r}) - give the claim one {name}"
                 )
+        reviewer = values["reviewer"] if "reviewer" in values else current["reviewer"]
+        by = reviewer.strip() or NO_REVIEWER
         for name, value in values.items():
             owner = target.citation if name in CITATION_EDITABLE else None
             slot = (id(target.item), id(owner), name)
             if slot not in self.planned:
                 self.planned[slot] = (value, row.number)
-                self.edits.append((target, name, value))
+                self.edits.append(_Edit(target, name, value, current[name], by))
                 change = Change(
                     target.tree.display, target.item["id"], name, current[name], value, row.number
                 )
                 self.result.changes.append(change)
 
     def apply(self, write: bool) -> None:
-        touched = {id(target.tree): target.tree for target, _, _ in self.edits}
+        touched = {id(edit.target.tree): edit.target.tree for edit in self.edits}
         for tree in touched.values():
             _normalize_tails(tree.root)
-        for target, name, value in self.edits:
-            apply_edit(target, name, value)
+        # A new verdict goes first: it moves the earlier review to `reviews`, and the row's
+        # reviewer, date and note then go on the new review, not the kept one.
+        edits = sorted(self.edits, key=lambda edit: edit.name != "verdict")
+        for edit in edits:
+            apply_edit(edit.target, edit.name, edit.value)
+        for item, entries in _history(edits, now()):
+            append_history(item, entries, after="reviews" if "reviews" in item else "review")
         for tree in touched.values():
             text = dump_yaml(tree.root)
             if text != tree.text and write:
@@ -611,6 +647,15 @@ class _Import:
                 # somebody did, rather than overwrite their edit.
                 write_if_unchanged(tree.path, text, tree.text, tree.display)
                 self.result.written.append(tree.display)
+
+
+def _history(edits: list[_Edit], at: str) -> list[tuple[CommentedMap, list[Entry]]]:
+    """Return the history entries of the edits, claim by claim."""
+    found: dict[int, tuple[CommentedMap, list[Entry]]] = {}
+    for edit in edits:
+        item = edit.target.item
+        found.setdefault(id(item), (item, []))[1].append(edit.entry(at))
+    return list(found.values())
 
 
 def _find_citation(citations: list[CommentedMap], key: str, marker: str) -> list[CommentedMap]:
@@ -699,6 +744,23 @@ def _check_values(
             f"claim {cid}: a review needs a verdict - give one of {', '.join(VERDICTS)}, "
             "or clear reviewer, reviewed_at and note too"
         )
+    if "verdict" in fields and review["verdict"] and not review["reviewer"].strip():
+        raise _RowError(
+            f"claim {cid}: the verdict changed to {review['verdict']} but the row names no "
+            "reviewer - fill in reviewer"
+        )
+
+
+def _with_review_date(
+    matrix: dict[str, str], current: dict[str, str], fields: list[str], today: str
+) -> dict[str, str]:
+    """Return the values a row sets: its changed fields, and today's date for a new verdict
+    whose row gives no date of its own."""
+    values = {name: matrix[name] for name in fields}
+    dated = "reviewed_at" in fields or current["reviewed_at"] == today
+    if "verdict" in fields and matrix["verdict"] and not dated:
+        values["reviewed_at"] = today
+    return values
 
 
 def apply_edit(target: _Target, name: str, value: str) -> None:
@@ -710,6 +772,8 @@ def apply_edit(target: _Target, name: str, value: str) -> None:
         if value and target.citation.fa.flow_style():
             # A person's locator or quote gets its own line, as the register format shows.
             target.citation.fa.set_block_style()
+    elif name == "verdict":
+        _new_review(target.item, value)
     else:
         _set_review(target.item, REVIEW_KEYS[name], value)
 
@@ -724,6 +788,22 @@ def _set_kinds(item: CommentedMap, value: str) -> None:
     node = CommentedSeq(kinds)
     node.fa.set_flow_style()
     item["kinds"] = node
+
+
+def _new_review(item: CommentedMap, verdict: str) -> None:
+    """Start a review with the verdict (none when it is empty), keeping the earlier one at
+    the end of `reviews` as `tracker review` does; the new one takes over the earlier one's
+    reviewer, date, note, source and fingerprint until the row's own values replace them."""
+    previous = item.get("review")
+    _replace_review(item, Review(verdict))
+    if not verdict:
+        item.pop("review")
+        return
+    if isinstance(previous, CommentedMap):
+        node = item["review"]
+        for key in REVIEW_CARRIED:
+            if key in previous:
+                node[key] = copy.deepcopy(previous[key])
 
 
 def _set_review(item: CommentedMap, key: str, value: str) -> None:
@@ -765,8 +845,13 @@ def load_trees(project: Project, result: ImportResult) -> list[RegisterTree]:
     return trees
 
 
-def import_matrix(project: Project, rows: list[MatrixRow], write: bool = True) -> ImportResult:
+def import_matrix(
+    project: Project, rows: list[MatrixRow], write: bool = True, today: str | None = None
+) -> ImportResult:
     """Apply the edits of an exported matrix's rows to the registers; write unless told not to.
+
+    Each change is added to its claim's history; a new verdict without a date of its own is
+    dated `today` (by default the local date).
 
     Raise ConcurrentEditError when another command holds the registers too long, or (where
     no lock can be taken) changed one during the import; running the import again is safe.
@@ -776,7 +861,8 @@ def import_matrix(project: Project, rows: list[MatrixRow], write: bool = True) -
     # The registers are read under the lock, so each row's fingerprint is checked against
     # the register as it is when the edit is written, not as an earlier reader saw it.
     with locked(paths):
-        run = _Import(load_trees(project, result), result)
+        date = today or datetime.date.today().isoformat()
+        run = _Import(load_trees(project, result), result, date)
         for row in rows:
             run.plan(row)
         run.apply(write)

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
+from tracker.claim_matching import pair_edited
 from tracker.limits import (
     MAX_REGISTER_BYTES,
     TooLarge,
@@ -833,7 +834,8 @@ def _identified(seq: CommentedSeq) -> list[CommentedMap]:
 
 
 def _match(items: list[CommentedMap], claims: list[Claim]) -> dict[int, CommentedMap]:
-    """Pair extracted claims (by index) with register items: by id first, then by text."""
+    """Pair extracted claims (by index) with register items: by id, by text, then by similar
+    text near the same place (a claim edited a little keeps its id and review)."""
     by_id: dict[str, CommentedMap] = {}
     by_text: dict[str | None, CommentedMap] = {}
     for item in reversed(items):  # reversed, so the first of any duplicates wins
@@ -845,6 +847,7 @@ def _match(items: list[CommentedMap], claims: list[Claim]) -> dict[int, Commente
     for index, claim in enumerate(claims):
         if index not in matches:
             _pair(matches, index, by_text.get(_collapse(claim.text)))
+    matches.update(pair_edited(items, claims, matches))
     return matches
 
 
@@ -856,7 +859,8 @@ def _pair(matches: dict[int, CommentedMap], index: int, item: CommentedMap | Non
 def _merge_claim(item: CommentedMap, claim: Claim, merge: _Merge) -> None:
     cid = item["id"]
     relocated = _set_location(item, claim.span)
-    if _refresh_text(item, claim.text) or relocated:
+    reworded = _reword(item, claim, merge.today) or _refresh_text(item, claim.text)
+    if reworded or relocated:
         merge.result.updated.append(cid)
     if _fill_citations(item, claim.citations):
         merge.result.filled.append(cid)
@@ -888,6 +892,21 @@ def _put(item: CommentedMap, key: str, value: Any, after: str) -> None:
         item[key] = value
     else:
         item.insert(list(item).index(after) + 1, key, value)
+
+
+def _reword(item: CommentedMap, claim: Claim, today: str) -> bool:
+    """Take the new wording of a claim paired by similar text, noting the old in its history
+    (claims.stale_review quotes it); a claim paired by id or text is not reworded here."""
+    old, new = item.get("text"), claim.text
+    if item["id"] == claim.id or not isinstance(old, str) or _collapse(old) == _collapse(new):
+        return False
+    item["text"] = new
+    if item.get("history") is None:
+        item["history"] = CommentedSeq()
+    if isinstance(item["history"], CommentedSeq):  # a history written otherwise is left alone
+        edit = _flow_map(at=today, by="tracker extract", action="text", before=old, after=new)
+        item["history"].append(edit)
+    return True
 
 
 def _refresh_text(item: CommentedMap, text: str) -> bool:
@@ -953,80 +972,3 @@ def _vanish(item: CommentedMap, merge: _Merge) -> None:
     if item.get("vanished") is None:
         item["vanished"] = merge.today
     merge.result.vanished.append(item["id"])
-
-
-# ---------------------------------------------------------------------------------------------
-# Recording a review
-
-
-def record_review_in_text(
-    text: str, display_path: str, claim_id: str, review: Review, details: dict[str, str]
-) -> str:
-    """Set a claim's review in register text, keeping the previous one in `reviews`.
-
-    `details` (quote, locator) go on the citation of `review.source`, or on the claim's only
-    citation. Everything else in the text is kept as written.
-    """
-    root = _load_for_merge(text, display_path)
-    _normalize_tails(root)
-    item = _claim_item(root["claims"], claim_id, display_path)
-    if details:
-        citation = _citation_item(item, review.source, claim_id, display_path)
-        citation.update(details)
-        # A person's locator or quote gets its own lines, as in a freshly written register.
-        citation.fa.set_block_style()
-    _replace_review(item, review)
-    return dump_yaml(root)
-
-
-def _claim_item(seq: CommentedSeq, claim_id: str, display_path: str) -> CommentedMap:
-    for item in _identified(seq):
-        if item["id"] == claim_id:
-            return item
-    raise RegisterError(display_path, 1, f'no claim "{claim_id}" in the register')
-
-
-def _citation_item(
-    item: CommentedMap, key: str | None, claim_id: str, display_path: str
-) -> CommentedMap:
-    node = item.get("citations")
-    citations = _mappings(node) if isinstance(node, CommentedSeq) else []
-    found = [c for c in citations if c.get("key") == key] if key else citations
-    if key is None and len(found) != 1:
-        found = []
-    if not found:
-        where = _position(item)[0] + 1
-        message = f'claim "{claim_id}": no single citation of {key or "the claim"} to annotate'
-        raise RegisterError(display_path, where, message)
-    return found[0]
-
-
-def _replace_review(item: CommentedMap, review: Review) -> None:
-    """Put the new review where the old one stood; the old one joins the end of `reviews`."""
-    previous = item.get("review")
-    node = _review_node(review)
-    if previous is None:
-        _put(item, "review", node, after=_last_of(item, ("citations", "kinds", "text")))
-        return
-    item["review"] = node
-    history = item.get("reviews")
-    if not isinstance(history, CommentedSeq):
-        history = CommentedSeq() if history is None else CommentedSeq([history])
-        _put(item, "reviews", history, after="review")
-    if not history:
-        history.fa.set_block_style()
-    history.append(previous)
-
-
-def _last_of(item: CommentedMap, keys: tuple[str, ...]) -> str:
-    return next((key for key in keys if key in item), "id")
-
-
-def _review_node(review: Review) -> CommentedMap:
-    data = review_to_dict(review)
-    node = CommentedMap(data)
-    if review.fingerprint is not None:
-        node["fingerprint"] = CommentedMap(
-            text=review.fingerprint.text, sources=_flow_map(**review.fingerprint.sources)
-        )
-    return node

@@ -42,7 +42,10 @@ STATUS_LABELS = {
     "unverifiable": "Cites an unverifiable source",
     "unresolved": "Citation not resolved",
     "uncited": "No citation",
+    "refuted": "Reviewer: the cited source does not support it",
 }
+# Verdicts that take a claim's "cited" away: its source was read and does not back it.
+REFUTING_VERDICTS = frozenset({"unsupported", "contradicted"})
 REPORT_FILES = {"html": "evidence.html", "md": "evidence.md"}
 # Findings a claim's status badge already states; repeating them on every card would double
 # the length of a page with a hundred uncited claims. They stay in the list of all findings.
@@ -51,6 +54,7 @@ STATED_BY_STATUS = frozenset({"claims.uncited"})
 NO_EVIDENCE = "none"
 NO_FINDING = "none"
 NO_VERDICT = "no verdict"
+NO_RISK = "none"
 NO_EVIDENCE_RANK = -2
 # The claim-source graph: one row per node in the longer column, in SVG user units.
 GRAPH_ROW = 46
@@ -63,12 +67,15 @@ View = dict[str, Any]
 
 
 def claim_status(claim: Claim, project: Project) -> str:
-    """Return uncited, unresolved, unverifiable or cited: the worst state of a claim's citations."""
+    """Return uncited, unresolved, refuted, unverifiable, tentative or cited: the worst state of
+    a claim's citations, where a reviewer's unsupported or contradicted verdict is refuted."""
     if not claim.citations:
         return "uncited"
     sources = project.bibliography.sources
     if any(not c.key or c.key not in sources for c in claim.citations):
         return "unresolved"
+    if claim.review is not None and claim.review.verdict in REFUTING_VERDICTS:
+        return "refuted"
     if all(sources[c.key].unverifiable for c in claim.citations if c.key):
         return "unverifiable"
     if any(tentative(c) for c in claim.citations):
@@ -161,11 +168,14 @@ def summary_view(project: Project, documents: list[View], findings: list[Finding
             kinds_uncited.update(claim["kinds"])
     severities = Counter(f.severity.value for f in findings)
     cited = statuses["cited"]
+    verdicts = verdicts_view(claims)
     return {
         "documents": len(documents),
         "claims": len(claims),
         "cited": cited,
         "share_cited": percent(cited, len(claims)),
+        "reviewed": len(claims) - verdicts[-1]["count"],
+        "verdicts": verdicts,
         "statuses": [
             {"status": s, "label": STATUS_LABELS[s], "count": statuses[s]} for s in STATUS_LABELS
         ],
@@ -178,6 +188,14 @@ def summary_view(project: Project, documents: list[View], findings: list[Finding
         "findings": {s.value: severities[s.value] for s in Severity},
         "risks": {grade: sum(1 for f in findings if f.risk == grade) for grade in RANKS},
     }
+
+
+def verdicts_view(claims: list[View]) -> list[View]:
+    """Count the claims with each verdict, every verdict shown, the claims with none last."""
+    counts = Counter(c["verdict"] for c in claims if c["verdict"] != NO_VERDICT)
+    order = [*dict.fromkeys([*VERDICTS, *sorted(counts)])]
+    unreviewed = {"verdict": NO_VERDICT, "count": len(claims) - counts.total()}
+    return [*({"verdict": v, "count": counts[v]} for v in order), unreviewed]
 
 
 def evidence_view(evidence: Evidence) -> View:
@@ -218,11 +236,27 @@ def document_view(
         "register": register.path,
         "anchor": anchor("doc", register.document.path),
         "claims": claims,
+        "approval": approval_line(project, register),
         "total": len(claims),
         "cited": statuses["cited"],
         "uncited": statuses["uncited"],
         "share_cited": percent(statuses["cited"], len(claims)),
     }
+
+
+def approval_line(project: Project, register: Register) -> str | None:
+    """Say whether a document is approved, by whom and when, or changed since approval."""
+    from tracker.decisions import approval_state
+
+    state = approval_state(project, register)
+    if state.approval is None:
+        return None
+    who = f"{state.approval.by} on {state.approval.at[:10]}"
+    if not state.lapsed:
+        return f"Approved by {who}."
+    changed = f"; claims changed: {', '.join(state.changed_claims)}" if state.changed_claims else ""
+    text = "its text changed" if state.text_changed else "its text is the same"
+    return f"Changed since approval by {who} ({text}{changed})."
 
 
 def claim_view(
@@ -254,10 +288,18 @@ def claim_view(
         # for the report's filters and sorting
         "source_keys": list(dict.fromkeys(claim.cited_keys)),
         "severities": [s.value for s in Severity if any(f.severity == s for f in findings)],
+        "checks": sorted({f.check for f in findings}),
+        "risk": highest_risk(findings),
         "evidence_level": best.label if best else NO_EVIDENCE,
         "evidence_rank": best.rank if best else NO_EVIDENCE_RANK,
         "verdict": review.verdict if review else NO_VERDICT,
     }
+
+
+def highest_risk(findings: list[Finding]) -> str:
+    """Return the highest risk among findings, or none when no finding is graded."""
+    grades = [f.risk for f in findings if f.risk in RANKS]
+    return max(grades, key=RANKS.__getitem__) if grades else NO_RISK
 
 
 def citation_view(
@@ -383,6 +425,11 @@ def filters_view(documents: list[View], sources: list[View]) -> View:
         "severities": options(
             [c["severities"] or [NO_FINDING] for c in claims],
             [*(s.value for s in Severity), NO_FINDING],
+        ),
+        "risks": options([[c["risk"]] for c in claims], [*RANKS, NO_RISK]),
+        "checks": options(
+            [c["checks"] or [NO_FINDING] for c in claims],
+            [*sorted({k for c in claims for k in c["checks"]}), NO_FINDING],
         ),
         "evidence": options(
             [[c["evidence_level"]] for c in claims], [*vocabulary(), "unknown", NO_EVIDENCE]

@@ -15,7 +15,8 @@ from pathlib import Path
 from tracker.atomic import update_file
 from tracker.model import Claim, Fingerprint, Register, Review, Source
 from tracker.project import Project
-from tracker.register import VERDICTS, RegisterError, record_review_in_text
+from tracker.register import VERDICTS, RegisterError
+from tracker.register_edits import record_review_in_text
 
 # The fields of an entry that say which work it is, in the order their hashes are joined.
 ENTRY_FIELDS = ("title", "author", "year", "doi", "journal")
@@ -84,6 +85,8 @@ def find_claim(project: Project, claim_id: str) -> tuple[Register, Claim]:
 
 
 def _check_request(claim: Claim, verdict: Verdict) -> None:
+    if not verdict.by or not verdict.by.strip():
+        raise ReviewError("a verdict needs the reviewer's name - pass --by NAME")
     if verdict.verdict not in VERDICTS:
         raise ReviewError(f'unknown verdict "{verdict.verdict}" - use one of {", ".join(VERDICTS)}')
     keys = claim.cited_keys

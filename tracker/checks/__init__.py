@@ -44,6 +44,7 @@ from tracker.checks.quotes import hedges, not_found, numbers
 from tracker.checks.register import malformed, unused_suppression
 from tracker.checks.register.unused_suppression import SuppressionAudit
 from tracker.checks.regulatory import disease_claim, status_claim
+from tracker.checks.review import changed_since_approval
 from tracker.checks.sources import (
     concentration,
     duplicate_work,
@@ -103,6 +104,7 @@ CHECKS: tuple[ModuleType, ...] = (
     concentration,
     inconsistent,
     stale_review,
+    changed_since_approval,
     unused_suppression,
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
@@ -20,7 +20,6 @@ import click
 from tracker.outputs import ExitStatus
 
 # The cache entry of the project's own findings.
-AUDIT_KIND = "audit"
 
 LEVEL_CHOICE = click.Choice(["info", "warning", "error"])
 RISK_CHOICE = click.Choice(["low", "medium", "high"])
@@ -164,39 +163,21 @@ def retraction_data(path: Path | None) -> Any:
 
 
 def run_audit(project: Any, retractions: Any) -> tuple[Any, Any]:
-    """Build the project's graph and run its checks (with Retractions data if given).
+    """Build the project's graph and run its checks (with Retractions data if given)."""
+    from tracker.audit import run_audit as audit
 
-    Returns the graph and the outcome of the checks."""
-    from tracker.checks import run_checks_with_suppressions
-    from tracker.checks.base import Audit
-    from tracker.graph import build_graph
-
-    graph = build_graph(project)
-    return graph, run_checks_with_suppressions(Audit(project, graph, retractions))
+    return audit(project, retractions)
 
 
 def project_findings(project: Any, retractions: Path | None, cache: Any) -> list[Any]:
     """Return the findings of the project's own checks, from the cache when nothing they read
-    has changed since they were stored (tracker.project.audit_stamp says what they read).
-
-    With retraction data they are always computed, as reading it prints its warnings.
-    """
+    has changed; with retraction data they are always computed, as reading it prints its
+    warnings."""
     if retractions is not None:
         return run_audit(project, retraction_data(retractions))[1].findings
-    from tracker.cache import decoder, encode
-    from tracker.model import Finding
-    from tracker.project import audit_stamp
+    from tracker.audit import cached_findings
 
-    # The real date, as the checks use it, not the one SOURCE_DATE_EPOCH fixes for reports.
-    wanted = audit_stamp(project, date.today().isoformat())
-    stored = cache.get(AUDIT_KIND, AUDIT_KIND, wanted)
-    if stored is not None:
-        with suppress(TypeError, ValueError, KeyError):
-            return list(decoder(list[Finding])(stored))
-    findings = run_audit(project, None)[1].findings
-    if cache.enabled:
-        cache.put(AUDIT_KIND, AUDIT_KIND, wanted, encode(findings))
-    return list(findings)
+    return cached_findings(project, cache)
 
 
 @contextmanager

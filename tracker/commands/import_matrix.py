@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from tracker.commands.common import UserError, allowed_outside, project_option, user_errors
+from tracker.commands.common import (
+    UserError,
+    allowed_outside,
+    project_option,
+    today,
+    user_errors,
+)
 from tracker.outputs import ExitStatus
 
 
@@ -33,7 +39,7 @@ def import_matrix(matrix: Path, dry_run: bool, project_dir: Path | None) -> None
     project = open_project(project_dir, allow_outside=allowed_outside())
     try:
         rows = read_matrix(matrix)
-        result = import_matrix(project, rows, write=not dry_run)
+        result = import_matrix(project, rows, write=not dry_run, today=today())
     except (MatrixError, ConcurrentEditError) as error:
         raise UserError(str(error)) from error
     for line in result.warnings:

@@ -13,7 +13,14 @@
     return;
   }
   var SEARCH_DELAY_MS = 150;
-  var STATUS_ORDER = { uncited: 0, unresolved: 1, unverifiable: 2, tentative: 3, cited: 4 };
+  var STATUS_ORDER = {
+    refuted: 0,
+    uncited: 1,
+    unresolved: 2,
+    unverifiable: 3,
+    tentative: 4,
+    cited: 5
+  };
   var selects = form.querySelectorAll("select[data-field]");
   var search = form.elements.namedItem("q");
   var sortSelect = form.elements.namedItem("sort");
@@ -44,6 +51,8 @@
         status: data.status,
         kinds: words(data.kinds),
         severities: words(data.severities),
+        risk: data.risk,
+        checks: words(data.checks),
         evidence: data.evidence,
         verdict: data.verdict,
         keys: words(data.keys),

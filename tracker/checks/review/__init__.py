@@ -1,0 +1,1 @@
+"""Checks of reviewers' decisions: approvals that no longer hold."""
