@@ -37,6 +37,7 @@ class Lexicon:
     table_values: re.Pattern[str]
     imperative: re.Pattern[str]
     non_claim: dict[str, re.Pattern[str]]
+    rules: dict[str, str]
 
 
 def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
@@ -56,52 +57,68 @@ def lexicon() -> Lexicon:
         table_values=alternation(cues["table_values"]),
         imperative=re.compile(rf"^(?:{openers})\b", re.I),
         non_claim={name: alternation(p, False) for name, p in rules["patterns"].items()},
+        rules={str(name): str(rule) for name, rule in rules["rules"].items()},
     )
+
+
+def because(rule: str, detail: str = "") -> tuple[str, ...]:
+    """Return the reason a unit is not a claim: the labelling rule, then what showed it."""
+    named = lexicon().rules[rule]
+    return (f"{named}: {detail}" if detail else named,)
 
 
 def classify(text: str, kind: str, in_references: bool = False) -> Decision:
     """Decide whether one unit is a claim."""
     if in_references:
-        return Decision(False, reasons=("entry of the reference list",))
+        return Decision(False, reasons=because("reference-entry"))
     if kind in ("heading", "table_header"):
-        return Decision(False, reasons=("heading",))
+        return Decision(False, reasons=because("heading"))
     # Escape sequences decide nothing: one after the full stop once made a claim a fragment.
     body = strip_trailing_markers(without_terminal_codes(text)).strip()
     if kind == "table_row":
         return table_row(body)
     refusal = not_a_statement(body)
-    if refusal:
-        return Decision(False, reasons=(refusal,))
+    if refusal and not listed_claim(refusal, kind, text, body):
+        return Decision(False, reasons=because(*refusal))
     kinds, reasons = cues_in(body)
     if not kinds:
         return Decision(True, ("background",), ("declarative statement of fact",))
     return Decision(True, kinds, reasons)
 
 
+def listed_claim(refusal: tuple[str, str], kind: str, text: str, body: str) -> bool:
+    """Tell whether a list item too short to be a sentence still claims something: it cites a
+    source, or names an effect, a quantity or a finding ("Reduced dullness", "12 weeks")."""
+    if kind != "list_item" or refusal[0] != "navigation":
+        return False
+    cited = len(text.strip()) > len(body)
+    return cited or bool(cues_in(body)[0])
+
+
 def table_row(body: str) -> Decision:
     """A table row is a claim when its cells state what something holds or how much."""
     value = lexicon().table_values.search(body)
     if not value:
-        return Decision(False, reasons=("table row without values",))
+        return Decision(False, reasons=because("heading", "table row without values"))
     reason = f"row of a comparison table: {value.group(0)!r}"
     return Decision(True, ("composition", "comparative"), (reason,))
 
 
-def not_a_statement(body: str) -> str | None:
-    """Return why a unit is not a statement, or None when it is one."""
+def not_a_statement(body: str) -> tuple[str, str] | None:
+    """Return the rule by which a unit is not a statement and what showed it, or None."""
     if body.endswith("?"):
-        return "question"
+        return ("question", "")
     if body.endswith(":"):
-        return "lead-in to what follows"
+        return ("transition", "a lead-in to what follows")
     words = body.split()
     if not SENTENCE_END.search(body) and len(words) < MIN_WORDS_WITHOUT_STOP:
-        return "fragment, not a sentence"
+        return ("navigation", "a fragment, not a sentence")
     if lexicon().imperative.search(body):
-        return f"instruction to the reader ({words[0]!r})"
+        return ("call-to-action", f"an instruction to the reader ({words[0]!r})")
     for name, pattern in lexicon().non_claim.items():
         found = pattern.search(body)
         if found:
-            return f"{name.replace('-', ' ')}: {found.group(0)!r}"
+            return (name, repr(found.group(0)))
     return None
 
 

@@ -117,11 +117,10 @@ def _relative_from(real: str, base: str, path: Path) -> str:
 
 def decide_units(doc: DocumentText, reflist: ReferenceList | None) -> list[DecidedUnit]:
     """Take the claim decision on every unit of the document."""
-    references_start = reflist.start if reflist else len(doc.text) + 1
     decided = []
     for unit in units_of(doc):
         text = doc.text[unit.start : unit.end]
-        in_references = unit.start >= references_start or unit.kind == "footnote"
+        in_references = bool(reflist and reflist.holds(unit.start)) or unit.kind == "footnote"
         decision = classify(text, unit.kind, in_references=in_references)
         decided.append(DecidedUnit(unit, text, decision))
     return decided
@@ -196,14 +195,15 @@ class Citer:
         if entry is None:
             self.missing(marker, "has no footnote text")
             return [Citation(None, marker.text)]
-        return [self.from_entry(marker, entry, None)]
+        return [self.from_entry(marker, entry, entry.number)]
 
     def author_year(self, marker: Marker) -> list[Citation]:
         citations = []
         for name, year in marker.authors:
             entry = self.reflist.by_author_year(name, year) if self.reflist else None
             if entry is not None:
-                citations.append(self.from_entry(marker, entry, None))
+                # The page's own list first; the bibliography link follows from the entry.
+                citations.append(self.from_entry(marker, entry, entry.number))
                 continue
             found = self.resolver.by_author_year(name, year)
             citations.append(

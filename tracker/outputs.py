@@ -146,6 +146,17 @@ def extraction_dict(extraction: Extraction, sources: dict[str, Source]) -> dict[
             }
             for c in extraction.claims
         ],
+        # What was left out and by which rule, so a reviewer can see why.
+        "non_claims": [
+            {
+                "text": u.text,
+                "line": extraction.text.line_of(u.unit.start),
+                "claim": False,
+                "reasons": list(u.decision.reasons),
+            }
+            for u in extraction.units
+            if not u.decision.is_claim
+        ],
         "references": [reference_json(r) for r in extraction.references],
         "problems": [
             {"kind": p.kind, "line": p.line, "col": p.col, "message": p.message}

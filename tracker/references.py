@@ -8,7 +8,7 @@ lines, where the paragraph before each Source line is kept as the entry's note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from tracker.readers import Block, DocumentText
@@ -69,6 +69,13 @@ class ReferenceList:
     start: int
     entries: tuple[ReferenceEntry, ...]
     footnotes: tuple[tuple[str, ReferenceEntry], ...] = ()
+    # Where the section ends: at the next heading (a FAQ after the sources is the page's
+    # text again), else at the end of the document.
+    end: int | None = None
+
+    def holds(self, offset: int) -> bool:
+        """Tell whether a character offset lies in the reference section."""
+        return self.start <= offset and (self.end is None or offset < self.end)
 
     def entry(self, number: int) -> ReferenceEntry | None:
         """Return the entry with this number, if the list has one (the first, if several)."""
@@ -121,10 +128,21 @@ def find_reference_list(doc: DocumentText) -> ReferenceList | None:
         if found is None:
             return ReferenceList(len(doc.text) + 1, (), notes) if notes else None
         return ReferenceList(found.start, found.entries, notes)
-    blocks = [b for b in doc.blocks[heading + 1 :] if b.kind != "footnote"]
+    following = doc.blocks[heading + 1 :]
+    end = next((b.start for b in following if ends_section(doc, b)), None)
+    blocks = [b for b in following if b.kind != "footnote" and (end is None or b.start < end)]
     has_sources = any(source_line(doc, b) for b in blocks)
     entries = source_entries(doc, blocks) if has_sources else numbered_entries(doc, blocks)
-    return ReferenceList(doc.blocks[heading].start, tuple(entries), notes)
+    return ReferenceList(doc.blocks[heading].start, tuple(entries), notes, end)
+
+
+def ends_section(doc: DocumentText, block: Block) -> bool:
+    """Tell whether a block is a heading after which the page's text resumes: not a
+    "Source:" line or an entry that a plain-text page's layout made look like one."""
+    if block.kind != "heading" or source_line(doc, block):
+        return False
+    text = doc.text[block.start : block.end]
+    return not (looks_like_reference(text) or cites_a_work(text))
 
 
 def is_reference_heading(doc: DocumentText, block: Block) -> bool:
@@ -169,15 +187,36 @@ def entry_with_note(entry: ReferenceEntry, note: str | None) -> ReferenceEntry:
 
 
 def numbered_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntry]:
-    """Read one entry per block that looks like a reference, numbered as written or in order."""
+    """Read one entry per block that looks like a reference, numbered as written or in order
+    (an unnumbered entry after numbered ones takes the next number)."""
     entries: list[ReferenceEntry] = []
-    for block in blocks:
+    for block in (part for b in blocks for part in entry_lines(doc, b)):
         number, start = explicit_number(doc, block)
         text = doc.text[start : block.end]
-        if not looks_like_reference(text):
+        if not (looks_like_reference(text + " " + " ".join(block.links)) or cites_a_work(text)):
             continue
-        entries.append(make_entry(doc, number or len(entries) + 1, start, block.end))
+        following = entries[-1].number + 1 if entries else 1
+        entries.append(make_entry(doc, number or following, start, block.end, block.links))
     return entries
+
+
+def entry_lines(doc: DocumentText, block: Block) -> list[Block]:
+    """Split a block of a reference section into its lines when each line is a reference of
+    its own (a list copied from a page: one work a line, no blank lines between)."""
+    text = doc.text[block.start : block.end]
+    if "\n" not in text:
+        return [block]
+    lines, start = [], block.start
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(replace(block, start=start, end=start + len(line.rstrip())))
+        start += len(line) + 1
+    if all(
+        looks_like_reference(doc.text[b.start : b.end]) or cites_a_work(doc.text[b.start : b.end])
+        for b in lines
+    ):
+        return lines
+    return [block]
 
 
 def explicit_number(doc: DocumentText, block: Block) -> tuple[int | None, int]:
@@ -198,9 +237,22 @@ def looks_like_reference(text: str) -> bool:
     return bool(has_id or (YEAR.search(text) and len(text.split()) >= 3))
 
 
-def make_entry(doc: DocumentText, number: int, start: int, end: int) -> ReferenceEntry:
+def cites_a_work(text: str) -> bool:
+    """Tell whether an entry of a reference section names a work without a year or an
+    identifier ("American Academy of Ophthalmology, Digital Devices and Your Eyes")."""
+    return len(text.split()) >= 4 and ("," in text or ". " in text)
+
+
+def make_entry(
+    doc: DocumentText, number: int, start: int, end: int, links: tuple[str, ...] = ()
+) -> ReferenceEntry:
     text = doc.text[start:end].strip()
-    return ReferenceEntry(number, text, start, end, doc.line_of(start), parse_reference(text))
+    parsed = parse_reference(text)
+    if links and not (parsed.doi or parsed.pmid):
+        # "[Title](https://pubmed.ncbi.nlm.nih.gov/123/)": the link names the work.
+        named = parse_reference(" ".join(links))
+        parsed = replace(parsed, doi=named.doi, pmid=named.pmid)
+    return ReferenceEntry(number, text, start, end, doc.line_of(start), parsed)
 
 
 def parse_reference(text: str) -> ParsedReference:

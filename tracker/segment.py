@@ -18,6 +18,13 @@ from tracker.readers import Block, DocumentText
 SPLIT_KINDS = ("paragraph", "list_item")
 LEADING_MARKERS = re.compile(MARKER_RUN)
 MARKER_THEN_SENTENCE = re.compile(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r"(?=\s+[\"“‘(]?[A-Z])")
+# Sentence ends Punkt misses: before a word it has not seen capitalised ("intestine.
+# Hi-Maize shows"), and after a letter that names a vitamin or a type rather than an
+# initial ("vitamin A. Instead"). A lower-case word of three letters or more is no
+# abbreviation that a capitalised word follows.
+# The full stop may carry a marker that copying flattened into digits ("average.1 Blue").
+MISSED_END = re.compile(r"(?<=[A-Za-z])[.!?](?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])")
+NAMED_BY_LETTER = ("vitamin", "hepatitis", "type", "group", "class", "phase", "grade", "stage")
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,30 @@ def sentence_spans(text: str, block: Block) -> list[tuple[int, int]]:
 
 def split_after_markers(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split where a sentence and its markers end and the next sentence begins."""
+    ends = [m.end() for m in MARKER_THEN_SENTENCE.finditer(chunk, start, end)]
+    ends += [m.end() for m in MISSED_END.finditer(chunk, start, end) if _lower_word_end(chunk, m)]
     pieces = []
-    for match in MARKER_THEN_SENTENCE.finditer(chunk, start, end):
-        pieces.append((start, match.end()))
-        start = match.end()
+    for cut in sorted(set(ends)):
+        if start < cut < end:
+            pieces.append((start, cut))
+            start = cut
     pieces.append((start, end))
     return pieces
+
+
+def _lower_word_end(chunk: str, match: re.Match[str]) -> bool:
+    """Tell whether a full stop ends a sentence Punkt left whole: after a lower-case word of
+    three letters or more, or after the letter of "vitamin A"."""
+    words = chunk[: match.start()].split()
+    last = words[-1] if words else ""
+    if len(last) >= 3 and last.isalpha() and last.islower():
+        return True
+    return (
+        len(last) == 1
+        and last.isupper()
+        and len(words) > 1
+        and words[-2].lower() in NAMED_BY_LETTER
+    )
 
 
 def attach(spans: list[tuple[int, int]], chunk: str, start: int, end: int) -> None:

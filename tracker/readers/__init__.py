@@ -62,6 +62,9 @@ class Block:
     end: int
     line: int | None = None
     label: str | None = None
+    # Where the block's links point (HTML and rendered Markdown): a reference list entry
+    # written as a link to PubMed or doi.org names its work there, not in its text.
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

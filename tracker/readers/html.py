@@ -92,19 +92,35 @@ PARSER_NOTES = {
 def read_html(path: Path, data: bytes) -> DocumentText:
     """Read an HTML page's article text into blocks that point at their source lines."""
     text, notes = decode_page(path, data)
+    return html_document(path, text, notes)
+
+
+def html_document(
+    path: Path,
+    text: str,
+    notes: list[Note],
+    empty_ok: bool = False,
+    lines: Callable[[int], int] | None = None,
+) -> DocumentText:
+    """Read decoded HTML as a browser shows it; empty_ok: a page without text has no blocks
+    (rendered Markdown may be empty) instead of being refused; lines: where a line of the
+    HTML came from, for HTML rendered from another source."""
     soup = parse(path, text)
     # What the parser noted is in the soup's own attributes: bs4 answers any other name by
     # searching the whole page for a tag of that name.
     noted = vars(soup)
+    source = lines or (lambda line: line)
     notes.extend(
-        Note(message, noted[name]) for name, message in PARSER_NOTES.items() if name in noted
+        Note(message, source(noted[name]))
+        for name, message in PARSER_NOTES.items()
+        if name in noted
     )
-    page = Page(string_lines(soup))
+    page = Page(string_lines(soup), lines=lines)
     drop_furniture(soup)
     root = article_root(soup)
     drop_site_headers(root)
     walk(root, page)
-    if not page.blocks:
+    if not page.blocks and not empty_ok:
         raise ReaderError(
             f"{path}: no article text in the page (only scripts, menus or banners) - "
             "save the page from the browser after it has loaded (File > Save Page As)"
@@ -452,7 +468,19 @@ def article_root(soup: BeautifulSoup) -> Tag:
     """Return the element that holds the article: <article>, <main>, role=main, else <body>."""
     articles = outermost(soup, "article")
     if articles:
-        return max(articles, key=lambda tag: len(tag.get_text()))
+        article = max(articles, key=lambda tag: len(tag.get_text()))
+        # A page's <main> may continue its one article with sections of its own (questions
+        # and answers after the sources): they are read; what stands before the article is
+        # not, and furniture is dropped already.
+        main = article.find_parent("main")
+        if main is None or len(articles) > 1:
+            return article
+        node: Tag = article
+        while node is not main and node.parent is not None:
+            for before in list(node.previous_siblings):
+                before.extract()
+            node = node.parent
+        return main
     found = (
         first(soup, lambda tag: tag.name == "main")
         or first(soup, lambda tag: attr(tag, "role") == "main")
@@ -564,13 +592,16 @@ class Frame:
 class Page:
     """The rendered article: text pieces, blocks, and whether a reference section is open."""
 
-    lines: dict[int, int]
+    string_lines: dict[int, int]
     parts: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     length: int = 0
     references_level: int | None = None
+    lines: Callable[[int], int] | None = None  # from the HTML's lines to its source's
 
-    def add(self, kind: str, text: str, line: int, label: str | None = None) -> None:
+    def add(
+        self, kind: str, text: str, line: int, label: str | None = None, links: tuple[str, ...] = ()
+    ) -> None:
         """Append one block of rendered text."""
         if self.parts:
             self.parts.append(SEPARATOR)
@@ -578,7 +609,7 @@ class Page:
         start = self.length
         self.parts.append(text)
         self.length += len(text)
-        self.blocks.append(Block(kind, start, self.length, line, label))
+        self.blocks.append(Block(kind, start, self.length, line, label, links))
 
     def text(self) -> str:
         """Return the rendered text: the blocks joined by blank lines."""
@@ -589,8 +620,8 @@ class Page:
         for node in nodes:
             if isinstance(node, Tag):
                 return node.sourceline or fallback
-            if id(node) in self.lines and not isinstance(node, PreformattedString):
-                return self.lines[id(node)]
+            if id(node) in self.string_lines and not isinstance(node, PreformattedString):
+                return self.string_lines[id(node)]
         return fallback
 
     def saw_heading(self, text: str, level: int) -> None:
@@ -755,15 +786,37 @@ def flush(frame: Frame, page: Page) -> None:
     if frame.role in ("row", "cell") and frame.row is not None:
         frame.row.cells.append(text)
         return
-    line = frame.tag.sourceline or 1
-    if not first:
+    source = written_line(frame.tag)
+    line = source or frame.tag.sourceline or 1
+    if not first and source is None:
         line = page.line_of(nodes, line)
+    if source is None and page.lines is not None:
+        line = page.lines(line)
     if frame.prefix and not LEADING_NUMBER.match(text):
         text = frame.prefix + text
     frame.prefix = ""
-    page.add(frame.kind, text, line, frame.label)
+    page.add(frame.kind, text, line, frame.label, link_targets(nodes))
     if frame.kind == "heading":
         page.saw_heading(text, int(frame.tag.name[1]))
+
+
+def written_line(tag: Tag) -> int | None:
+    """Return the source line rendered Markdown gives an element or its nearest ancestor."""
+    for element in (tag, *tag.parents):
+        value = element.get(SOURCE_LINE) if isinstance(element, Tag) else None
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+    return None
+
+
+def link_targets(nodes: list[PageElement]) -> tuple[str, ...]:
+    """Return where the links among some nodes point, web addresses only."""
+    found: list[str] = []
+    for node in nodes:
+        if isinstance(node, Tag):
+            links = [node] if node.name == "a" else node.find_all("a")
+            found.extend(attr(link, "href") for link in links if isinstance(link, Tag))
+    return tuple(href for href in found if href.startswith(("http://", "https://")))
 
 
 def close(frame: Frame, page: Page) -> None:
@@ -790,6 +843,8 @@ def emit_row(row: Frame, page: Page) -> None:
 
 # --- inline text ----------------------------------------------------------------------
 
+# The attribute by which the Markdown reader tells each rendered element its source line.
+SOURCE_LINE = "data-source-line"
 INVISIBLE = {0x200B: None, 0x2060: None, 0xAD: None, 0xFEFF: None}
 # What a link from a footnote or reference back to its marker shows.
 BACK_ARROWS = frozenset({"↩", "↩\ufe0e", "↩\ufe0f", "^", "↑", "⤴"})

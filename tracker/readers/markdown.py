@@ -1,82 +1,83 @@
-"""Read Markdown into headings, paragraphs, list items and table rows with markdown-it-py.
-
-markdown-it gives each block the lines it came from; spans are cut from the original text
-so that a claim points at the exact characters a writer typed, markup included.
+"""Read Markdown as a browser shows it: markdown-it-py renders it to HTML, inline and block
+HTML included (`<sup>1</sup>` markers, `<div>` and `<blockquote>` blocks, entities), and the
+HTML reader reads the article text from that, as it reads a published page. Each block
+keeps the line of the Markdown source it came from, so findings point at what the writer
+typed; numbered lists are numbered as the browser numbers them (explicit numbers win, blank
+lines between items do not restart the list).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from tracker.readers import Block, DocumentText, Note, ReaderError, line_starts
+from tracker.readers import DocumentText, ReaderError
+from tracker.readers.html import SOURCE_LINE, html_document
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
-LINE_PREFIX = re.compile(
-    r"[ \t]*(?:>[ \t]?)*[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|\[\^[^\]]+\]:[ \t]*)?"
-)
-TABLE_EDGE = re.compile(r"^[ \t]*\|?[ \t]*|[ \t]*\|?[ \t]*$")
 
 # How deep quotes and lists may nest (CommonMark's own limit). markdown-it silently drops
 # whatever lies deeper, and the rest of the enclosing list with it, so a deeper page is refused.
 MAX_NESTING = 20
 PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(footnote_plugin)
+RENDERER = cast(RendererHTML, PARSER.renderer)
 # The tokens whose content markdown-it parses one level further down.
 CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
 
 
 def read_markdown(path: Path, text: str) -> DocumentText:
-    """Split Markdown into blocks located in the original text."""
+    """Read Markdown into the blocks of its rendered text, located at their source lines."""
     body, title = blank_front_matter(text)
-    starts = [*markdown_line_starts(text), len(text)]
-    tokens = PARSER.parse(body)
+    env: dict[str, Any] = {}
+    tokens = PARSER.parse(body, env)
     check_nesting(path, tokens)
-    blocks = [b for b in walk(tokens, text, starts) if b.end > b.start]
-    if not title:
-        title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), "")
-    notes = html_block_notes(tokens)
-    return DocumentText(path=path, text=text, blocks=blocks, title=title, notes=notes)
-
-
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-HTML_TAG = re.compile(r"<[^<>]*>")
-
-
-def html_block_notes(tokens: list[Token]) -> list[Note]:
-    """Say where a block of raw HTML holds text the reader leaves unread."""
-    notes = []
     for token in tokens:
-        if token.type != "html_block":
-            continue
-        words = " ".join(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", token.content)).split())
-        if words:
-            first, last = (token.map[0] + 1, token.map[1]) if token.map else (1, 1)
-            span = f" (lines {first}-{last})" if last > first else ""
-            shown = words if len(words) <= 60 else words[:59] + "…"
-            notes.append(
-                Note(
-                    f'a block of HTML{span} whose text was not read ("{shown}") - '
-                    "write it as Markdown to have it checked",
-                    first,
-                )
-            )
-    return notes
+        if token.map is not None and token.nesting == 1:
+            token.attrSet(SOURCE_LINE, str(token.map[0] + 1))
+    html, raw_blocks = render(tokens, env)
+    doc = html_document(path, html, [], empty_ok=True, lines=lambda n: markdown_line(n, raw_blocks))
+    if not title:
+        title = next((doc.text[b.start : b.end] for b in doc.blocks if b.kind == "heading"), "")
+    return DocumentText(path=path, text=doc.text, blocks=doc.blocks, title=title, notes=doc.notes)
 
 
-# Where markdown-it breaks lines: a lone CR (classic Mac) ends a line too.
-LINE_BREAK = re.compile(r"\r\n?|\n")
+def render(tokens: list[Token], env: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+    """Render tokens to HTML as markdown-it does, noting where each block of raw HTML starts
+    in the HTML and in the Markdown (its elements carry no line attribute of their own)."""
+    renderer, options = RENDERER, PARSER.options
+    pieces: list[str] = []
+    raw_blocks: list[tuple[int, int]] = []
+    line = 1
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and token.map is not None:
+            raw_blocks.append((line, token.map[0] + 1))
+        if token.type == "inline":
+            piece = renderer.renderInline(token.children or [], options, env)
+        elif token.type in renderer.rules:
+            piece = renderer.rules[token.type](tokens, index, options, env)
+        else:
+            piece = renderer.renderToken(tokens, index, options, env)
+        pieces.append(piece)
+        line += piece.count("\n")
+    return "".join(pieces), raw_blocks
 
 
-def markdown_line_starts(text: str) -> list[int]:
-    """Return the offset of each line as markdown-it counts lines, so its line numbers index it."""
-    if "\r" not in text:
-        return line_starts(text)
-    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+def markdown_line(html_line: int, raw_blocks: list[tuple[int, int]]) -> int:
+    """Return the Markdown line of a line of rendered raw HTML."""
+    starts = [start for start, _ in raw_blocks]
+    index = bisect.bisect_right(starts, html_line) - 1
+    if index < 0:
+        return html_line
+    start, source = raw_blocks[index]
+    return source + html_line - start
 
 
 def check_nesting(path: Path, tokens: list[Token]) -> None:
@@ -99,53 +100,3 @@ def blank_front_matter(text: str) -> tuple[str, str]:
     title = FRONT_TITLE.search(match.group(1))
     blank = "\n" * match.group(0).count("\n")
     return blank + text[match.end() :], title.group(1) if title else ""
-
-
-def walk(tokens: list[Token], text: str, starts: list[int]) -> list[Block]:
-    """Turn markdown-it block tokens into our blocks."""
-    blocks: list[Block] = []
-    in_list = 0
-    in_head = False
-    note: str | None = None
-    for token in tokens:
-        if token.type in ("footnote_open", "footnote_close"):
-            note = token.meta.get("label") if token.type == "footnote_open" else None
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            in_list += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            in_list -= 1
-        elif token.type in ("thead_open", "thead_close"):
-            in_head = token.type == "thead_open"
-        elif token.map is not None and token.type in KINDS:
-            kind = KINDS[token.type]
-            if kind == "paragraph" and in_list:
-                kind = "list_item"
-            if kind == "table_row" and in_head:
-                kind = "table_header"
-            if note is not None:
-                kind = "footnote"
-            block = located(kind, token.map, text, starts)
-            blocks.append(Block(kind, block.start, block.end, label=note) if note else block)
-    return blocks
-
-
-KINDS = {"heading_open": "heading", "paragraph_open": "paragraph", "tr_open": "table_row"}
-
-
-def located(kind: str, lines: list[int], text: str, starts: list[int]) -> Block:
-    """Cut a block's span from its source lines, leaving out list, quote and heading markers."""
-    first, last = lines[0], lines[1]
-    start = starts[first]
-    end = starts[min(last, len(starts) - 1)]
-    end = start + len(text[start:end].rstrip())
-    if kind.startswith("table"):
-        row = text[start:end]
-        edge = TABLE_EDGE.match(row)
-        lead = edge.end() if edge else 0
-        return Block(kind, start + lead, start + len(row.rstrip().rstrip("|").rstrip()))
-    prefix = LINE_PREFIX.match(text, start, end)
-    if prefix:
-        start = prefix.end()
-    if kind == "heading":
-        end = start + len(text[start:end].rstrip("# \t"))
-    return Block(kind, start, end)
