@@ -29,6 +29,18 @@ FRONT_TITLE = re.compile(r"^title:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.M)
 MAX_NESTING = 20
 PARSER = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(footnote_plugin)
 RENDERER = cast(RendererHTML, PARSER.renderer)
+# The elements whose text the HTML reader makes a block of: they carry their Markdown line
+# (cells and list wrappers need not: a large table would only take longer to read).
+LOCATED = frozenset(
+    {
+        "paragraph_open",
+        "heading_open",
+        "list_item_open",
+        "tr_open",
+        "blockquote_open",
+        "footnote_open",
+    }
+)
 # The tokens whose content markdown-it parses one level further down.
 CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_open"})
 
@@ -40,7 +52,7 @@ def read_markdown(path: Path, text: str) -> DocumentText:
     tokens = PARSER.parse(body, env)
     check_nesting(path, tokens)
     for token in tokens:
-        if token.map is not None and token.nesting == 1:
+        if token.map is not None and token.type in LOCATED:
             token.attrSet(SOURCE_LINE, str(token.map[0] + 1))
     html, raw_blocks = render(tokens, env)
     doc = html_document(path, html, [], empty_ok=True, lines=lambda n: markdown_line(n, raw_blocks))
