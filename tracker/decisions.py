@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def reviewer(name: str) -> str:
 
 def record_verdict(project: Project, claim_id: str, verdict: Verdict, today: str) -> Path:
     """Record a verdict (with the claim's history), refusing an unnamed reviewer."""
-    verdict = Verdict(**{**verdict.__dict__, "by": reviewer(verdict.by)})
+    verdict = replace(verdict, by=reviewer(verdict.by))
     try:
         return record_review(project, claim_id, verdict, today)
     except ReviewError as error:

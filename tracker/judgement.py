@@ -3,8 +3,9 @@
 One rule pack per authority and guideline; each rule says the wording it flags, what
 substantiates it (the weakest level of evidence, or none), the provision it comes from, how
 grave it is (risk), which check reports it, and for which products and jurisdictions it
-holds. The project's checks (language.overclaim, regulatory.status_claim) and the writers'
-check of drafts (document.wording) apply the same rules, chosen by the project's settings.
+holds. The project's checks (language.overclaim, regulatory.status_claim,
+regulatory.disease_claim) and the writers' check of drafts (document.wording) apply the
+same rules, chosen by the project's settings.
 """
 
 from __future__ import annotations

@@ -87,6 +87,7 @@ def claim_view(project: Project, register: Register, claim: Claim, findings: lis
     ordered = sorted((c for c in register.claims if c.active), key=lambda c: c.span.start)
     at = next((i for i, c in enumerate(ordered) if c.id == claim.id), 0)
     mine = [f for f in findings if f.claim_id == claim.id]
+    status = claim_status(claim, project)
     return {
         "id": claim.id,
         "text": claim.text,
@@ -94,8 +95,8 @@ def claim_view(project: Project, register: Register, claim: Claim, findings: lis
         "document": {"title": register.document.title, "register": register.path},
         "before": [c.text for c in ordered[max(0, at - CONTEXT) : at]],
         "after": [c.text for c in ordered[at + 1 : at + 1 + CONTEXT]],
-        "status": claim_status(claim, project),
-        "status_label": STATUS_LABELS[claim_status(claim, project)],
+        "status": status,
+        "status_label": STATUS_LABELS[status],
         "citations": [citation_view(project, c, formatted) for c in claim.citations],
         "findings": [finding_view(f) for f in mine],
         "review": None

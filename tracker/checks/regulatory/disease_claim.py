@@ -21,14 +21,14 @@ from tracker.conditions import Mention, mentions, words
 from tracker.config import JURISDICTIONS, Config
 from tracker.datafiles import load_data, word_pattern
 from tracker.evidence import UNKNOWN, Evidence, vocabulary
+from tracker.judgement import UNKNOWN_PRODUCT
 from tracker.model import Finding, Severity
+from tracker.risk import RANKS
 from tracker.similar import TYPOGRAPHY
 
 ID = "regulatory.disease_claim"
 SEVERITY = Severity.ERROR
 SUMMARY = "a claim says the product treats, cures or prevents a named disease or condition"
-UNKNOWN_PRODUCT = "unknown"
-RANKS = {"high": 2, "medium": 1, "low": 0}
 # Where a statement about one condition ends and another begins.
 CLAUSE_END = re.compile(r"[.;:!?](?:\s|$)|\s(?:but|while|whereas|although|however|yet)\s", re.I)
 # What may stand between two conditions of one list: "arthritis, COPD and MS".
