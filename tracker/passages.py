@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,12 +79,19 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS and len(w) > 1]
 
 
+@lru_cache(maxsize=32)
+def indexed(text: str) -> tuple[list[str], list[Counter[str]]]:
+    """Return a text's sentences and the terms of each: one source is cited by many claims,
+    and is split once for all of them."""
+    found = sentences(text)
+    return found, [Counter(terms(sentence)) for sentence in found]
+
+
 def best_passage(claim: str, text: str) -> Passage | None:
     """Return the sentence of a text that best matches a claim, or None if none shares a word."""
-    found = sentences(text)
+    found, documents = indexed(text)
     if not found:
         return None
-    documents = [Counter(terms(s)) for s in found]
     query = set(terms(claim))
     average = sum(sum(d.values()) for d in documents) / len(documents) or 1.0
     frequency = Counter(t for d in documents for t in query if t in d)

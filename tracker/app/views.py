@@ -13,6 +13,7 @@ from tracker.formatting import format_sources
 from tracker.limits import MAX_REGISTER_BYTES, TooLarge, read_bytes
 from tracker.model import VERDICTS, Claim, Finding, Register
 from tracker.project import Project
+from tracker.register_edits import claim_fragment
 from tracker.report import STATUS_LABELS, claim_status
 from tracker.resolve import tentative
 from tracker.risk import RANKS
@@ -153,14 +154,20 @@ def approval_view(project: Project, register: Register, findings: list[Finding])
 
 
 def claim_history(project: Project, register: Register, claim_id: str) -> list[View]:
-    """Return the history entries a register keeps for a claim, oldest first."""
+    """Return the history entries a register keeps for a claim, oldest first. Only the
+    claim's own lines are parsed when they can be told apart (a register may hold
+    thousands of claims, and this is read on every claim page)."""
     path = project.root / register.path
     try:
         text = read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig")
-        data = load_yaml(text, round_trip=False, fast=True)
+        found = claim_fragment(text, claim_id)
+        if found is not None:
+            items = load_yaml(text[found[0] : found[1]], round_trip=False, fast=True)
+        else:
+            data = load_yaml(text, round_trip=False, fast=True)
+            items = data.get("claims") if isinstance(data, dict) else None
     except (OSError, TooLarge, UnicodeDecodeError, YamlProblem, ValueError):
         return []  # the audit reports a broken register as a finding
-    items = data.get("claims") if isinstance(data, dict) else None
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and item.get("id") == claim_id:
             history = item.get("history")
