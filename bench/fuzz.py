@@ -68,7 +68,7 @@ from tracker.extract import Extraction, extract  # noqa: E402
 from tracker.markers import find_markers  # noqa: E402
 from tracker.model import Problem, Source  # noqa: E402
 from tracker.readers import ReaderError  # noqa: E402
-from tracker.register import load_register  # noqa: E402
+from tracker.register_read import load_register  # noqa: E402
 
 SHARED = Path("/work/shared")
 FAILURES = REPO / "bench" / "fuzz-failures"

@@ -756,7 +756,8 @@ def register(out: Path, document: Path) -> int:
     """Write the document's new register as `tracker extract --write` does; return its claims."""
     from tracker.bibliography import load_bibliography
     from tracker.extract import extract
-    from tracker.register import load_register, render_new_register
+    from tracker.register_read import load_register
+    from tracker.register_write import render_new_register
 
     sources = load_bibliography(out / "references.bib", "references.bib").sources
     result = extract(document, sources, out)

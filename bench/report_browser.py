@@ -148,8 +148,8 @@ def write_big_project(
 
 def report_view(root: Path) -> dict[str, Any]:
     """Return the report's view model of a project, built as `tracker report` builds it."""
-    from tracker.checks import run_checks
     from tracker.checks.base import Audit
+    from tracker.checks.registry import run_checks
     from tracker.graph import build_graph
     from tracker.project import load_project
     from tracker.report import build_view

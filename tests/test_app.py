@@ -12,13 +12,13 @@ from starlette.testclient import TestClient
 
 from tracker.app.server import create_app
 from tracker.app.source_pane import source_pane
-from tracker.checks import run_checks
 from tracker.checks.base import Audit
+from tracker.checks.registry import run_checks
 from tracker.cli import cli
 from tracker.commands.serve import is_loopback
 from tracker.graph import build_graph
 from tracker.project import load_project
-from tracker.register import parse_register
+from tracker.register_read import parse_register
 
 from .app_pages import form_fields, minimal_pdf, write_review_project
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tracker.checks import run_checks
 from tracker.checks.base import Audit
+from tracker.checks.registry import run_checks
 from tracker.extract import extract
 from tracker.graph import build_graph, claims_supported_by
 from tracker.project import Project, load_project
-from tracker.register import merge_register
+from tracker.register_merge import merge_register
 from tracker.render import render
 from tracker.report import build_view
 

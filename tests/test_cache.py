@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REGISTER, REPO, write_project
-from tracker import audit
+from tracker import audit, drafts
 from tracker.cache import FOLDER, Cache, decoder, encode
 from tracker.cli import cli
 from tracker.config import load_config
-from tracker.drafts import Context, check_documents, content_documents
+from tracker.drafts import Context, Result, stream_documents
 from tracker.model import Finding, Register
 from tracker.project import load_project, open_bibliography
+from tracker.readers import content_documents
 
 PAGE = "Zinc cures colds in every patient.\n\nVitamin D cures colds in winter. [1]\n\nReferences\n\n1. Smith A. A Randomised Trial of Vitamin D in Winter. Journal of Testing. 2020.\n"
 
@@ -160,6 +163,23 @@ def context_for(root: Path) -> Context:
     )
 
 
+@dataclass
+class Checked:
+    """What a stream of documents' checks gave, gathered."""
+
+    results: list[Result]
+    reused: int
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.results for finding in result.findings]
+
+
+def check_documents(paths: list[Path], context: Context, *args: Any, **kwargs: Any) -> Checked:
+    stream = stream_documents(paths, context, *args, **kwargs)
+    return Checked(list(stream), stream.reused)
+
+
 def test_only_changed_documents_are_checked_again(tmp_path: Path) -> None:
     root = write_project(tmp_path, pages(4))
     paths = content_documents(root / "content/drafts")
@@ -203,6 +223,46 @@ def test_workers_find_what_one_process_finds(tmp_path: Path) -> None:
     two = check_documents(paths, context_for(root), jobs=2)
     assert two.findings == one.findings
     assert [r.path for r in two.results] == [r.path for r in one.results]
+
+
+def test_documents_stream_one_at_a_time_and_are_stored_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_project(tmp_path, pages(5))
+    paths = content_documents(root / "content/drafts")
+    checked: list[Path] = []
+    real_check = drafts.check_one
+
+    def counting(path: Path) -> drafts.Result:
+        checked.append(path)
+        return real_check(path)
+
+    monkeypatch.setattr(drafts, "check_one", counting)
+    monkeypatch.setattr(drafts, "STORE_BATCH", 2)
+    cache = Cache.for_project(root)
+    stream = drafts.stream_documents(paths, context_for(root), cache)
+    seen = []
+    for result in stream:
+        # A result comes as soon as its document is checked, not after all of them are.
+        seen.append((result.path, len(checked)))
+        stored = cache.digests(drafts.CACHE_KIND)
+        assert len(stored) >= 2 * ((len(seen) - 1) // 2), "a full batch is stored as it ends"
+    assert [count for _, count in seen] == [1, 2, 3, 4, 5]
+    assert stream.reused == 0 and stream.claims == 5
+    again = drafts.stream_documents(paths, context_for(root), cache)
+    fresh = check_documents(paths, context_for(root))
+    assert [r.findings for r in again] == [r.findings for r in fresh.results]
+    assert again.reused == 5
+
+
+def test_the_audit_streams_findings_in_order_of_place(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(12))
+    code, findings = run(root, "-j", "2", "--no-exit")
+    assert code == 0
+    places = [(f["path"], f["line"], f["col"], f["check"]) for f in findings]
+    assert places == sorted(places)
+    assert {p for p, *_ in places} >= {f"content/drafts/page-{n:02d}.md" for n in range(12)}
+    assert run(root, "-j", "1", "--no-exit", "--no-cache")[1] == findings
 
 
 def test_content_documents_skips_hidden_folders_and_unknown_types(tmp_path: Path) -> None:

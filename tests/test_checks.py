@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.checks import CHECKS, run_checks
+from tracker.checks.registry import CHECKS, run_checks
 from tracker.model import Severity
 
 from .conftest import BIB, REGISTER, Files, audit_for

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.checks import CHECKS, DOCUMENT_CHECKS
+from tracker.checks.registry import CHECKS, DOCUMENT_CHECKS
 from tracker.cli import cli
 
 from .conftest import BIB, REGISTER, REPO, write_project

@@ -33,8 +33,9 @@ from tracker.extract import extract
 from tracker.matrix import build_matrix, import_matrix, read_matrix, to_csv
 from tracker.model import Review
 from tracker.project import Project, load_project
-from tracker.register import parse_register, render_new_register
 from tracker.register_edits import record_review_in_text
+from tracker.register_read import parse_register
+from tracker.register_write import render_new_register
 from tracker.review import Verdict, record_review
 
 fcntl = pytest.importorskip("fcntl", reason="locks and forked reviewers need POSIX")

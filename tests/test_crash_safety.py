@@ -40,7 +40,8 @@ from tracker.extract import extract
 from tracker.matrix import build_matrix, import_matrix, read_matrix, to_csv
 from tracker.model import Register, Review, Source
 from tracker.project import Project, load_project, load_registers, open_bibliography
-from tracker.register import load_register, render_new_register
+from tracker.register_read import load_register
+from tracker.register_write import render_new_register
 from tracker.review import Verdict, record_review
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

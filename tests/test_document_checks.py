@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.checks import DOCUMENT_CHECKS, run_document_checks
 from tracker.checks.document.base import DocumentAudit
+from tracker.checks.registry import DOCUMENT_CHECKS, run_document_checks
 from tracker.extract import extract
 from tracker.model import Source
 from tracker.readers import ReaderError

@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.checks import run_checks
 from tracker.checks.base import Audit
 from tracker.checks.claims.stale_review import word_changes
+from tracker.checks.registry import run_checks
 from tracker.claim_matching import Wording, pair_similar
 from tracker.cli import cli
 from tracker.extract import text_digest
 from tracker.graph import build_graph
 from tracker.model import Claim, DocumentInfo, Span
 from tracker.project import load_project
-from tracker.register import merge_register, parse_register, render_new_register
+from tracker.register_merge import merge_register
+from tracker.register_read import parse_register
+from tracker.register_write import render_new_register
 from tracker.review import Verdict, record_review
 
 from .conftest import DOCUMENT, write_project

@@ -50,7 +50,7 @@ from tracker.readers.html import read_html
 from tracker.readers.markdown import read_markdown
 from tracker.readers.plain import read_plain
 from tracker.references import parse_reference
-from tracker.register import parse_register
+from tracker.register_read import parse_register
 from tracker.segment import LEADING_MARKERS, MARKER_THEN_SENTENCE
 
 from .complexity import assert_linear

@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.generate import change_document, generate_project
 from tracker.bibliography import load_bibliography
 from tracker.extract import extract
-from tracker.register import load_register
+from tracker.register_read import load_register
 
 ENTRIES = 300
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.checks import run_checks, run_checks_with_suppressions
 from tracker.checks.base import Audit
+from tracker.checks.registry import run_checks, run_checks_with_suppressions
 from tracker.graph import build_graph
 from tracker.outputs import findings_json, findings_text
 from tracker.project import load_project

@@ -19,7 +19,7 @@ from tracker.baseline import (
     new_findings,
     write_baseline,
 )
-from tracker.checks import CHECKS, DOCUMENT_CHECKS
+from tracker.checks.registry import CHECKS, DOCUMENT_CHECKS
 from tracker.config import ProjectError
 from tracker.integrations import (
     escape_github_data,
@@ -80,8 +80,8 @@ def test_sarif_is_valid_against_the_schema(sarif_schema: dict[str, object]) -> N
 
 
 def test_sarif_of_the_bundled_project_is_valid(sarif_schema: dict[str, object]) -> None:
-    from tracker.checks import run_checks
     from tracker.checks.base import Audit
+    from tracker.checks.registry import run_checks
     from tracker.graph import build_graph
     from tracker.project import open_project
 

@@ -22,7 +22,7 @@ from tracker.matrix import COLUMNS, neutralize, normalize_kinds, read_matrix, re
 from tracker.matrix import import_matrix as import_rows
 from tracker.model import Review
 from tracker.project import load_project
-from tracker.register import parse_register
+from tracker.register_read import parse_register
 from tracker.yamlio import load_yaml
 
 BIB_TWO = (

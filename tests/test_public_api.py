@@ -51,7 +51,11 @@ PUBLIC: dict[str, dict[str, str]] = {
         "dependants": FUNCTION,
         "export": FUNCTION,
     },
-    "tracker.checks": {"run_checks": FUNCTION, "CHECKS": CONSTANT, "DOCUMENT_CHECKS": CONSTANT},
+    "tracker.checks.registry": {
+        "run_checks": FUNCTION,
+        "CHECKS": CONSTANT,
+        "DOCUMENT_CHECKS": CONSTANT,
+    },
     "tracker.checks.base": {"Audit": CLASS},
     "tracker.model": {
         "Claim": CLASS,

@@ -13,17 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.atomic import write_atomic
-from tracker.model import KINDS, Citation, Claim, DocumentInfo, Review, Span
+from tracker.model import KINDS, VERDICTS, Citation, Claim, DocumentInfo, Review, Span
 from tracker.project import load_registers
-from tracker.register import (
-    VERDICTS,
-    RegisterError,
-    claim_to_dict,
-    load_register,
-    merge_register,
-    parse_register,
-    render_new_register,
-)
+from tracker.register_merge import merge_register
+from tracker.register_read import load_register, parse_register
+from tracker.register_roundtrip import RegisterError
+from tracker.register_write import claim_to_dict, render_new_register
 
 DATA = Path(__file__).parent / "data" / "registers"
 TODAY = "2026-11-21"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tracker.checks import run_checks
+from tracker.checks.registry import run_checks
 from tracker.checks.regulatory import disease_claim
 from tracker.cli import cli
 from tracker.conditions import mentions, vocabulary

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.checks import run_checks, run_checks_with_suppressions
+from tracker.checks.registry import run_checks, run_checks_with_suppressions
 from tracker.commands.review import review as review_command
 from tracker.model import Fingerprint, Review, Severity
 from tracker.project import load_project
-from tracker.register import merge_register, parse_register
+from tracker.register_merge import merge_register
+from tracker.register_read import parse_register
 from tracker.review import ReviewError, Verdict, record_review
 
 from .conftest import BIB, REGISTER, audit_for, write_project

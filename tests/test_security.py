@@ -27,12 +27,10 @@ from ruamel.yaml import YAML
 
 from tracker.cli import cli
 from tracker.model import DocumentInfo, Review
-from tracker.register import (
-    RegisterError,
-    merge_register,
-    parse_register,
-)
 from tracker.register_edits import record_review_in_text
+from tracker.register_merge import merge_register
+from tracker.register_read import parse_register
+from tracker.register_roundtrip import RegisterError
 from tracker.similar import known_claims
 
 from .conftest import BASE_FILES, REPO, write_project

@@ -1,5 +1,7 @@
-"""Run the project's checks, from the cache when nothing they read has changed: what the
-command line, the report and the review app share."""
+"""Run the project's checks, from the cache when nothing they read has changed.
+
+The command line, the report and the review app share it.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ def run_audit(project: Project, retractions: Any) -> tuple[Any, Any]:
     """Build the project's graph and run its checks (with Retractions data if given).
 
     Returns the graph and the outcome of the checks."""
-    from tracker.checks import run_checks_with_suppressions
     from tracker.checks.base import Audit
+    from tracker.checks.registry import run_checks_with_suppressions
     from tracker.graph import build_graph
 
     graph = build_graph(project)

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,17 +120,28 @@ def baseline_fingerprints(path: Path, payload: Any) -> list[str]:
     return [e["fingerprint"] for e in entries]
 
 
-def new_findings(findings: list[Finding], baseline: Baseline) -> list[Finding]:
+def new_findings(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:
     """Return the findings the baseline does not account for, in their original order.
 
     A fingerprint the baseline holds twice excuses two findings, not a third.
     """
-    left = Counter(baseline.counts)
-    fresh = []
-    for finding in findings:
-        key = fingerprint(finding)
-        if left[key] > 0:
-            left[key] -= 1
-        else:
-            fresh.append(finding)
-    return fresh
+    return list(Unexcused(findings, baseline))
+
+
+class Unexcused:
+    """The findings a baseline does not account for, as they come; `hidden` counts the
+    others once iterated."""
+
+    def __init__(self, findings: Iterable[Finding], baseline: Baseline) -> None:
+        self._findings = findings
+        self._left = Counter(baseline.counts)
+        self.hidden = 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        for finding in self._findings:
+            key = fingerprint(finding)
+            if self._left[key] > 0:
+                self._left[key] -= 1
+                self.hidden += 1
+            else:
+                yield finding

@@ -36,6 +36,8 @@ SCHEMA = 4
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Claims tracker cache.\n"
 # Seconds a run waits for another run that is writing the cache before giving up on it.
 BUSY_TIMEOUT = 10.0
+# Names asked for in one query: under SQLite's oldest limit on a statement's variables (999).
+SQL_VARIABLES = 900
 
 T = TypeVar("T")
 
@@ -98,13 +100,36 @@ class Cache:
         rows = self._query("SELECT name, digest, payload FROM entries WHERE kind = ?", (kind,))
         return {name: (stored, payload) for name, stored, payload in rows or []}
 
+    def digests(self, kind: str) -> dict[str, str]:
+        """Return the digest of every entry of a kind, by name, leaving the payloads stored:
+        a run over 10,000 documents reads each one's payload only when it comes to it."""
+        rows = self._query("SELECT name, digest FROM entries WHERE kind = ?", (kind,))
+        return dict(rows or [])
+
+    def payloads(self, kind: str, names: list[str]) -> dict[str, bytes]:
+        """Return the still-encoded payloads of some entries of a kind, by name."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(names), SQL_VARIABLES):
+            batch = names[start : start + SQL_VARIABLES]
+            marks = ", ".join("?" * len(batch))
+            rows = self._query(
+                f"SELECT name, payload FROM entries WHERE kind = ? AND name IN ({marks})",
+                (kind, *batch),
+            )
+            found.update(rows or [])
+        return found
+
     def put(self, kind: str, name: str, stored: str, value: Any) -> None:
         """Store value for name under a digest, replacing what was there."""
         self.put_many(kind, [(name, stored, value)])
 
     def put_many(self, kind: str, items: Iterable[tuple[str, str, Any]]) -> None:
         """Store several entries in one transaction."""
-        rows = [(kind, name, stored, _encode_json(value)) for name, stored, value in items]
+        self.put_encoded(kind, ((name, stored, encode_payload(v)) for name, stored, v in items))
+
+    def put_encoded(self, kind: str, items: Iterable[tuple[str, str, bytes]]) -> None:
+        """Store several entries already encoded with encode_payload, in one transaction."""
+        rows = [(kind, name, stored, payload) for name, stored, payload in items]
         if rows:
             self._write(
                 "INSERT OR REPLACE INTO entries (kind, name, digest, payload) VALUES (?, ?, ?, ?)",
@@ -192,7 +217,8 @@ def _open(folder: Path) -> sqlite3.Connection:
     return db
 
 
-def _encode_json(value: Any) -> bytes:
+def encode_payload(value: Any) -> bytes:
+    """Encode a JSON-ready value (such as encode gives) as the cache stores it."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 

@@ -120,7 +120,7 @@ def extract(
 def write_register(path: Path, result: Any) -> None:
     """Merge one extraction into its register file (under the folder's lock); say what changed."""
     from tracker.atomic import update_file
-    from tracker.register import MergeResult, merge_register
+    from tracker.register_merge import MergeResult, merge_register
 
     path.parent.mkdir(parents=True, exist_ok=True)
     merged: list[MergeResult] = []

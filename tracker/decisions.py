@@ -1,6 +1,7 @@
-"""What reviewers decide, as a library the review app, the command line and the checks share:
-verdicts, anchored quotes, dismissed findings, document approvals, and whether an approved
-document changed since.
+"""What reviewers decide, as a library the review app, the command line and the checks share.
+
+Decisions are verdicts, anchored quotes, dismissed findings, document approvals, and whether an
+approved document changed since.
 
 Every decision is a round-trip edit of a register under its lock (tracker.register_edits),
 so the app, the command line and Git can be used side by side; every one appends to the
@@ -20,7 +21,6 @@ from tracker.atomic import update_file
 from tracker.limits import MAX_DOCUMENT_BYTES, MAX_REGISTER_BYTES, TooLarge, read_bytes
 from tracker.model import Claim, Finding, Register, Severity
 from tracker.project import Project
-from tracker.register import RegisterError
 from tracker.register_edits import (
     Change,
     add_suppression_in_text,
@@ -28,6 +28,7 @@ from tracker.register_edits import (
     now,
     record_approval_in_text,
 )
+from tracker.register_roundtrip import RegisterError
 from tracker.review import ReviewError, Verdict, find_claim, record_review
 from tracker.yamlio import YamlProblem, load_yaml
 

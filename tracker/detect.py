@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tracker.datafiles import load_data
+from tracker.datafiles import Folded, load_data
 from tracker.markers import strip_trailing_markers
 from tracker.model import KINDS
 from tracker.readers import without_terminal_codes
@@ -33,17 +33,17 @@ class Decision:
 class Lexicon:
     """The compiled cue lists of the data files."""
 
-    kinds: dict[str, re.Pattern[str]]
-    table_values: re.Pattern[str]
+    kinds: dict[str, Folded]
+    table_values: Folded
     imperative: re.Pattern[str]
-    non_claim: dict[str, re.Pattern[str]]
+    non_claim: dict[str, Folded]
     rules: dict[str, str]
 
 
-def alternation(cues: list[str], anchored_word: bool = True) -> re.Pattern[str]:
+def alternation(cues: list[str], anchored_word: bool = True) -> Folded:
     """Compile cues into one case-insensitive pattern matched at the start of a word."""
     body = "|".join(f"(?:{cue})" for cue in cues)
-    return re.compile(rf"(?<![\w-])(?:{body})" if anchored_word else body, re.I)
+    return Folded(rf"(?<![\w-])(?:{body})" if anchored_word else body)
 
 
 @cache
@@ -97,10 +97,10 @@ def listed_claim(refusal: tuple[str, str], kind: str, text: str, body: str) -> b
 
 def table_row(body: str) -> Decision:
     """A table row is a claim when its cells state what something holds or how much."""
-    value = lexicon().table_values.search(body)
+    value = lexicon().table_values.words(body)
     if not value:
         return Decision(False, reasons=because("heading", "table row without values"))
-    reason = f"row of a comparison table: {value.group(0)!r}"
+    reason = f"row of a comparison table: {value!r}"
     return Decision(True, ("composition", "comparative"), (reason,))
 
 
@@ -115,10 +115,11 @@ def not_a_statement(body: str) -> tuple[str, str] | None:
         return ("navigation", "a fragment, not a sentence")
     if lexicon().imperative.search(body):
         return ("call-to-action", f"an instruction to the reader ({words[0]!r})")
+    lowered = body.lower()
     for name, pattern in lexicon().non_claim.items():
-        found = pattern.search(body)
-        if found:
-            return (name, repr(found.group(0)))
+        found = pattern.words(body, lowered)
+        if found is not None:
+            return (name, repr(found))
     return None
 
 
@@ -126,9 +127,10 @@ def cues_in(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return the kinds whose cues occur in a statement, and one quoted cue for each."""
     kinds: list[str] = []
     reasons: list[str] = []
+    lowered = body.lower()
     for kind, pattern in lexicon().kinds.items():
-        found = pattern.search(body)
-        if found:
+        found = pattern.words(body, lowered)
+        if found is not None:
             kinds.append(kind)
-            reasons.append(f"{kind}: {found.group(0).strip()!r}")
+            reasons.append(f"{kind}: {found.strip()!r}")
     return tuple(kinds), tuple(reasons)

@@ -1,5 +1,7 @@
-"""The writers' check over many documents: drafts named on the command line, or the project's
-pages that no register covers yet.
+"""The writers' check over many documents, each checked as `tracker check DOCUMENT` does.
+
+The documents are drafts named on the command line, or the project's pages that no register
+covers yet.
 
 Each document is extracted and its document checks run, as `tracker check DOCUMENT` does.
 The findings of a document are cached under a digest of its bytes and of everything else
@@ -10,28 +12,43 @@ worker processes.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.cache import Cache, decode_payload, decoder, encode, file_digest, stamp
+from tracker.cache import (
+    Cache,
+    decode_payload,
+    decoder,
+    encode,
+    encode_payload,
+    file_digest,
+    stamp,
+)
 from tracker.config import Config
 from tracker.model import Finding, Source
-from tracker.readers import SUFFIXES, ReaderError
-from tracker.resolve import Resolver
-from tracker.similar import ClaimMatcher, known_claims
+from tracker.paths import display_path, display_paths
+
+if TYPE_CHECKING:  # extraction's modules are imported when a document needs checking:
+    # a run whose documents' findings all come from the cache starts faster without them
+    from tracker.resolve import Resolver
+    from tracker.similar import ClaimMatcher
 
 CACHE_KIND = "document"
-# Below this many documents to work on, starting worker processes costs more than it saves,
-# unless this process has this many unchanged documents' findings to decode meanwhile.
+KNOWN_CLAIMS_KIND = "known-claims"
+# Below this many documents to work on, starting worker processes costs more than it saves.
 MIN_PARALLEL = 8
-MIN_REUSED_FOR_WORKERS = 500
-# Documents handed to a worker at a time: small enough to balance, large enough to batch.
+# Documents handed to a worker at a time: small enough to balance, large enough to batch,
+# and few enough that results waiting to be read stay small.
 CHUNKS_PER_WORKER = 8
+MAX_CHUNK = 50
+# Fresh results stored in the cache per transaction, and cached ones read per query.
+STORE_BATCH = 500
 
 _FINDINGS = decoder(list[Finding])
 
@@ -47,6 +64,9 @@ class Context:
     claims: Path | None
     # A digest of the bibliography, registers and settings the findings depend on.
     digest: str = ""
+    # Whether each document's findings are encoded for the cache where they are found (in
+    # the workers, in parallel) rather than by the process that stores them.
+    store: bool = False
 
     @property
     def bibliography(self) -> str:
@@ -54,10 +74,14 @@ class Context:
 
     @cached_property
     def resolver(self) -> Resolver:
+        from tracker.resolve import Resolver
+
         return Resolver(self.sources)
 
     @cached_property
     def matcher(self) -> ClaimMatcher:
+        from tracker.similar import ClaimMatcher, known_claims
+
         return ClaimMatcher(known_claims(self.claims) if self.claims else [])
 
 
@@ -68,84 +92,130 @@ class Result:
     path: str
     findings: list[Finding]
     claims: int
+    payload: bytes = b""  # what the cache stores, when the context asks for it
 
 
-@dataclass
-class Run:
-    """The results of a run over many documents, in the order they were given."""
+class DocumentStream:
+    """The results of documents' checks, one document at a time in the order given, as they
+    are found: a run over 10,000 documents holds one document's findings, not all of them.
 
-    results: list[Result] = field(default_factory=list)
-    reused: int = 0
+    An unchanged document's findings come from the cache; the others are checked by worker
+    processes meanwhile, and stored in the cache in batches as they come. Iterate once.
+    """
 
-    @property
-    def findings(self) -> list[Finding]:
-        return [finding for result in self.results for finding in result.findings]
+    def __init__(
+        self,
+        paths: list[Path],
+        context: Context,
+        cache: Cache,
+        jobs: int,
+        watch: Callable[[list[Path]], Iterable[Path]],
+        alongside: Callable[[], object],
+    ) -> None:
+        self.paths, self.cache = paths, cache
+        self.context = replace(context, store=cache.enabled)
+        self.shown = display_paths(paths, context.root)
+        stored = cache.digests(CACHE_KIND)
+        self.wanted = [
+            stamp(context.digest, name, file_digest(path))
+            for path, name in zip(paths, self.shown, strict=True)
+        ]
+        self.hits = {
+            index for index, name in enumerate(self.shown) if stored.get(name) == self.wanted[index]
+        }
+        self.todo = [index for index in range(len(paths)) if index not in self.hits]
+        self.reused = 0  # counted as the cached findings are read
+        self.claims = 0
+        self._jobs, self._watch, self._alongside = jobs, watch, alongside
 
-    @property
-    def claims(self) -> int:
-        return sum(result.claims for result in self.results)
+    def __iter__(self) -> Iterator[Result]:
+        if self.todo:
+            self._read_known_claims()
+        fresh = _work(
+            self.context,
+            [self.paths[i] for i in self.todo],
+            self._jobs,
+            self._watch,
+            self._alongside,
+            len(self.todo) >= MIN_PARALLEL,
+        )
+        if self.todo:
+            # Starts the workers and does the work alongside before the first result comes,
+            # as callers expect, even when cached documents come first.
+            fresh = itertools.chain([next(fresh)], fresh)
+        else:
+            self._alongside()
+        for start in range(0, len(self.paths), STORE_BATCH):
+            indexes = range(start, min(start + STORE_BATCH, len(self.paths)))
+            cached = self._cached([i for i in indexes if i in self.hits])
+            checked: list[tuple[int, Result]] = []
+            for index in indexes:
+                result = cached.get(index)
+                if result is None:
+                    # A miss, or a damaged entry (found only once decoded): checked here.
+                    result = next(fresh) if index not in self.hits else self._again(index)
+                    checked.append((index, result))
+                else:
+                    self.reused += 1
+                self.claims += result.claims
+                yield result
+            self._store(checked)
+
+    def _read_known_claims(self) -> None:
+        """Give the context the claims the team already cites, from the cache when no register
+        changed: parsing the registers is most of the work of checking one edited page."""
+        from tracker.similar import ClaimMatcher, KnownClaim, known_claims
+
+        context = self.context
+        if context.claims is None or not context.digest or "matcher" in vars(context):
+            return
+        name, wanted = context.claims.as_posix(), stamp(context.digest)
+        stored = self.cache.get(KNOWN_CLAIMS_KIND, name, wanted)
+        try:
+            claims = decoder(list[KnownClaim])(stored[0]) if stored else None
+        except (TypeError, ValueError, IndexError):
+            claims = None  # a damaged entry is a miss
+        if claims is None:
+            claims = known_claims(context.claims)
+            self.cache.put(KNOWN_CLAIMS_KIND, name, wanted, [encode(claims)])
+        context.matcher = ClaimMatcher(claims)
+
+    def _cached(self, indexes: list[int]) -> dict[int, Result]:
+        payloads = self.cache.payloads(CACHE_KIND, [self.shown[i] for i in indexes])
+        found = {}
+        for index in indexes:
+            payload = payloads.get(self.shown[index])
+            result = None if payload is None else _cached_result(self.shown[index], payload)
+            if result is not None:
+                found[index] = result
+        return found
+
+    def _again(self, index: int) -> Result:
+        return next(_work(self.context, [self.paths[index]], 1, iter))
+
+    def _store(self, checked: list[tuple[int, Result]]) -> None:
+        if self.cache.enabled and checked:
+            self.cache.put_encoded(
+                CACHE_KIND, ((self.shown[i], self.wanted[i], r.payload) for i, r in checked)
+            )
 
 
-def check_documents(
+def stream_documents(
     paths: list[Path],
     context: Context,
     cache: Cache | None = None,
     jobs: int = 1,
     watch: Callable[[list[Path]], Iterable[Path]] = iter,
     alongside: Callable[[], object] = lambda: None,
-) -> Run:
+) -> DocumentStream:
     """Check documents, reusing the cached findings of those that have not changed.
 
     jobs is the number of worker processes (0: one per available core); watch sees the
     documents that need the work, as they are done (the CLI passes a progress bar);
-    alongside is other work for this process, done while the workers check documents.
+    alongside is other work for this process, done while the workers check documents, before
+    the first result comes.
     """
-    from tracker.extract import display_paths
-
-    cache = cache or Cache(None)
-    shown = display_paths(paths, context.root)
-    stored = cache.get_all(CACHE_KIND)
-    wanted = [
-        stamp(context.digest, name, file_digest(path))
-        for path, name in zip(paths, shown, strict=True)
-    ]
-    hits = {
-        index: entry[1]
-        for index, entry in ((i, stored.get(name)) for i, name in enumerate(shown))
-        if entry is not None and entry[0] == wanted[index]
-    }
-    todo = [index for index in range(len(paths)) if index not in hits]
-    results: dict[int, Result | None] = {}
-
-    def reuse_then_alongside() -> None:
-        # Done while workers check the changed documents: with thousands unchanged, decoding
-        # their findings takes as long as checking a few documents.
-        results.update((i, _cached_result(shown[i], payload)) for i, payload in hits.items())
-        alongside()
-
-    worth_workers = len(todo) >= MIN_PARALLEL or len(hits) >= MIN_REUSED_FOR_WORKERS
-    fresh = _work(
-        context, [paths[i] for i in todo], jobs, watch, reuse_then_alongside, worth_workers
-    )
-    results.update(zip(todo, fresh, strict=True))
-    damaged = [index for index, result in results.items() if result is None]
-    if damaged:  # a damaged entry is a miss, found only once decoded
-        results.update(
-            zip(damaged, _work(context, [paths[i] for i in damaged], 1, iter), strict=True)
-        )
-    redone = todo + damaged
-    if cache.enabled:
-        cache.put_many(
-            CACHE_KIND,
-            (
-                (shown[i], wanted[i], [encode(result.findings), result.claims])
-                for i in redone
-                if (result := results[i]) is not None
-            ),
-        )
-    run = Run(reused=len(hits) - len(damaged))
-    run.results = [result for index in range(len(paths)) if (result := results[index])]
-    return run
+    return DocumentStream(paths, context, cache or Cache(None), jobs, watch, alongside)
 
 
 def _cached_result(name: str, payload: bytes) -> Result | None:
@@ -155,12 +225,6 @@ def _cached_result(name: str, payload: bytes) -> Result | None:
         return Result(name, _FINDINGS(findings), int(claims))
     except (TypeError, ValueError, KeyError):
         return None  # a damaged entry is a miss
-
-
-def _display(path: Path, root: Path | None) -> str:
-    from tracker.extract import display_path
-
-    return display_path(path, root)
 
 
 def _work(
@@ -187,7 +251,7 @@ def _work(
         # Built before the workers start, so that forked workers share them instead of each
         # building its own; a lone worker builds them while this process does other work.
         _ = context.resolver, context.matcher
-    chunk = max(1, len(paths) // (workers * CHUNKS_PER_WORKER))
+    chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * CHUNKS_PER_WORKER)))
     with ProcessPoolExecutor(
         workers, mp_context=_start_method(), initializer=_adopt, initargs=(context,)
     ) as pool:
@@ -223,13 +287,14 @@ def _adopt(context: Context) -> None:
 
 def check_one(path: Path) -> Result:
     """Extract one document and run the document checks on it (in this process)."""
-    from tracker.checks import run_document_checks
     from tracker.checks.document.base import DocumentAudit
+    from tracker.checks.document.registry import run_document_checks
     from tracker.extract import extract
+    from tracker.readers import ReaderError
 
     context = _CONTEXT
     assert context is not None, "check_documents sets the context first"
-    name = _display(path, context.root)
+    name = display_path(path, context.root)
     audit = DocumentAudit(name, None, context.sources, context.matcher, context.bibliography)
     audit.config = context.config
     claims = 0
@@ -238,19 +303,6 @@ def check_one(path: Path) -> Result:
         claims = len(audit.extraction.claims)
     except ReaderError as err:
         audit.error = str(err)
-    return Result(name, run_document_checks(audit, context.config), claims)
-
-
-def content_documents(folder: Path) -> list[Path]:
-    """Return the documents of a folder and its subfolders that a reader can read, sorted."""
-    found: list[str] = []
-    for base, folders, names in os.walk(folder):
-        # Hidden folders (.git, editors' backups) hold no pages.
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(
-            os.path.join(base, name)
-            for name in names
-            if os.path.splitext(name)[1].lower() in SUFFIXES and not name.startswith(".")
-        )
-    # Sorted as paths are, folder by folder; strings are cheaper to walk and sort by the 10,000.
-    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
+    findings = run_document_checks(audit, context.config)
+    payload = encode_payload([encode(findings), claims]) if context.store else b""
+    return Result(name, findings, claims, payload)

@@ -1,8 +1,9 @@
-"""Tell how strong the evidence of a source is: declared in its `evidence` field, or inferred
-from its title, keywords, note and publication type, with the reason shown.
+"""Tell how strong the evidence of a source is, declared or inferred, with the reason shown.
 
-The vocabulary and the cues are data (tracker/data/evidence_levels.yaml); a claim's
-strongest evidence is the highest-ranked level among the sources it cites.
+A level is declared in the source's `evidence` field, or inferred from its title, keywords,
+note and publication type. The vocabulary and the cues are data
+(tracker/data/evidence_levels.yaml); a claim's strongest evidence is the highest-ranked level
+among the sources it cites.
 """
 
 from __future__ import annotations

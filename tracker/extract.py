@@ -1,5 +1,6 @@
-"""Extract the claims of one document: units, claim decisions, markers, reference list and the
-bibliography entries its references resolve to.
+"""Extract the claims of one document, with the bibliography entries its references resolve to.
+
+The extraction holds the document's units, claim decisions, markers and reference list.
 
 The result feeds `tracker extract` (text or JSON), the writers' check and the claims
 register (`--write`).
@@ -8,7 +9,6 @@ register (`--write`).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +17,7 @@ from pathlib import Path
 from tracker.detect import Decision, classify
 from tracker.markers import Marker, find_markers
 from tracker.model import Citation, Claim, DocumentInfo, Problem, Source, Span
+from tracker.paths import display_path
 from tracker.readers import DocumentText, read_document
 from tracker.references import ParsedReference, ReferenceEntry, ReferenceList, find_reference_list
 from tracker.resolve import CITATION_IDS, Resolution, Resolver
@@ -73,46 +74,6 @@ def extract(
     info = DocumentInfo(title=doc.title.strip(), path=citer.shown)
     notes = [Problem("reader-note", citer.shown, note.line, note.message) for note in doc.notes]
     return Extraction(info, doc, claims, decided, citer.references(), notes + citer.problems)
-
-
-def display_path(path: Path, root: Path | None) -> str:
-    """Return path relative to the project root, with / separators.
-
-    A document outside the project is named from the project too (`../shared/page.md`),
-    so that a project can be moved or cloned beside what it reads; only one on another
-    drive keeps its absolute path."""
-    return display_paths([path], root)[0]
-
-
-def display_paths(paths: list[Path], root: Path | None) -> list[str]:
-    """Return display_path of each path; the folders are resolved once for all their files."""
-    if root is None:
-        return [path.as_posix() for path in paths]
-    base = os.path.join(root.resolve(), "")
-    folders: dict[str, str] = {}
-    shown = []
-    for path in paths:
-        name = os.fspath(path)
-        if os.path.islink(name):
-            real = os.path.realpath(name)
-        else:
-            folder, file = os.path.split(name)
-            resolved = folders.get(folder)
-            if resolved is None:
-                resolved = folders[folder] = os.path.realpath(folder or ".")
-            real = os.path.join(resolved, file)
-        if real.startswith(base):
-            shown.append(real[len(base) :].replace(os.sep, "/"))
-        else:
-            shown.append(_relative_from(real, base, path))
-    return shown
-
-
-def _relative_from(real: str, base: str, path: Path) -> str:
-    try:
-        return Path(os.path.relpath(real, base)).as_posix()
-    except ValueError:  # another drive, on Windows
-        return path.as_posix()
 
 
 def decide_units(doc: DocumentText, reflist: ReferenceList | None) -> list[DecidedUnit]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from tracker.config import JURISDICTIONS, Config
-from tracker.datafiles import data_names, load_data, word_pattern
+from tracker.datafiles import Folded, data_names, folded_words, load_data, word_pattern
 from tracker.evidence import Evidence, vocabulary
 from tracker.similar import TYPOGRAPHY
 
@@ -47,8 +47,10 @@ class Rule:
 
     id: str
     what: str
-    pattern: re.Pattern[str]
-    unless: re.Pattern[str] | None
+    # The wording flagged, one regular expression each: all rules are screened together, and
+    # a rule's own pattern is compiled only when a text gets past the screen.
+    patterns: tuple[str, ...]
+    unless_patterns: tuple[str, ...]
     passes_with: str | None
     advice: str
     guideline: str
@@ -66,12 +68,25 @@ class Rule:
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
 
-    def words(self, text: str) -> list[str]:
-        """Return the distinct flagged words of a text, leaving out negated or hedged ones."""
-        text = text.translate(TYPOGRAPHY)
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return word_pattern(list(self.patterns))
+
+    @cached_property
+    def unless(self) -> re.Pattern[str] | None:
+        return word_pattern(list(self.unless_patterns)) if self.unless_patterns else None
+
+    def words(self, text: str, plain: bool = False) -> list[str]:
+        """Return the distinct flagged words of a text, leaving out negated or hedged ones
+        (plain: the text's typography is already made plain)."""
+        if not plain:
+            text = text.translate(TYPOGRAPHY)
+        matches = list(self.pattern.finditer(text))
+        if not matches:
+            return []
         exempt = [m.span() for m in self.unless.finditer(text)] if self.unless else []
         found: list[str] = []
-        for match in self.pattern.finditer(text):
+        for match in matches:
             start, end = match.span()
             if any(s < end and start < e for s, e in exempt) or match.group(0) in found:
                 continue
@@ -118,8 +133,8 @@ def make_rule(spec: dict[str, Any], pack: dict[str, Any]) -> Rule:
     return Rule(
         id=spec["id"],
         what=spec["what"],
-        pattern=word_pattern(spec["patterns"]),
-        unless=word_pattern(spec["unless"]) if spec.get("unless") else None,
+        patterns=tuple(spec["patterns"]),
+        unless_patterns=tuple(spec.get("unless") or ()),
         passes_with=None if level == NO_EVIDENCE else level,
         advice=spec["advice"],
         guideline=pack["guideline"],
@@ -196,8 +211,11 @@ class Hit:
 def hits(chosen: list[Rule], claim: Judged, evidence: Evidence, config: Config | None) -> list[Hit]:
     """Return the rules a claim's wording breaks, rules flagging the same words merged."""
     found: list[Hit] = []
+    text = claim.text.translate(TYPOGRAPHY)
+    if not may_break(chosen, text, plain=True):
+        return found
     for rule in chosen:
-        words = rule.words(claim.text)
+        words = rule.words(text, plain=True)
         if not words or passes(rule, claim, evidence, config):
             continue
         same = next((h for h in found if h.words == words and h.rule.what == rule.what), None)
@@ -206,6 +224,19 @@ def hits(chosen: list[Rule], claim: Judged, evidence: Evidence, config: Config |
         else:
             found.append(Hit([rule], words))
     return found
+
+
+def may_break(chosen: list[Rule], text: str, plain: bool = False) -> bool:
+    """Tell whether any of the rules could flag a text (plain: its typography is already
+    made plain). Most sentences break no rule: one search for all spares one per rule."""
+    key = tuple(rule.id for rule in chosen)
+    screen = _SCREENS.get(key)
+    if screen is None:
+        screen = _SCREENS[key] = folded_words([p for rule in chosen for p in rule.patterns])
+    return screen.find(text if plain else text.translate(TYPOGRAPHY)) is not None
+
+
+_SCREENS: dict[tuple[str, ...], Folded] = {}
 
 
 def authority(rules: list[Rule], config: Config | None = None) -> str:

@@ -71,6 +71,8 @@ LATEX_CITE = re.compile(
 DOI_LINK = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
 PMID_LINK = re.compile(r"(?:\bPMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{4,9})/?", re.I)
 FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
+DIGIT = re.compile(r"\d")
+YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def concatenated(digits: str) -> list[int]:
 
 
 def numeric(text: str) -> list[Marker]:
+    if "[" not in text:  # each finder first asks for what all its markers hold: most hold none
+        return []
     markers = []
     for match in NUMERIC.finditer(text):
         numbers = expand(match.group(1))
@@ -182,6 +186,8 @@ SUPERSCRIPT_TO_PLAIN = str.maketrans(
 
 
 def flattened(text: str) -> list[Marker]:
+    if not DIGIT.search(text):
+        return []
     markers = []
     for pattern in (GLUED_TO_WORD, AFTER_STOP, PARENTHESIZED):
         for match in pattern.finditer(text):
@@ -196,6 +202,8 @@ def flattened(text: str) -> list[Marker]:
 
 
 def author_year(text: str) -> list[Marker]:
+    if not YEAR_DIGITS.search(text):
+        return []
     markers = []
     for match in PARENTHETICAL.finditer(text):
         pairs = tuple(
@@ -223,6 +231,8 @@ def surname(authors: str) -> str:
 
 
 def pandoc(text: str) -> list[Marker]:
+    if "@" not in text:
+        return []
     markers = []
     for match in PANDOC_GROUP.finditer(text):
         items = list(PANDOC_ITEM.finditer(match.group(1)))
@@ -249,6 +259,8 @@ def pandoc(text: str) -> list[Marker]:
 
 
 def latex(text: str) -> list[Marker]:
+    if "\\" not in text:
+        return []
     markers = []
     for match in LATEX_CITE.finditer(text):
         keys = tuple(k.strip() for k in match.group(3).split(",") if k.strip())
@@ -263,6 +275,8 @@ def latex(text: str) -> list[Marker]:
 
 
 def identifiers(text: str) -> list[Marker]:
+    if not DIGIT.search(text):
+        return []
     markers = []
     for match in DOI_LINK.finditer(text):
         doi = match.group(1).rstrip(".,;:)")
@@ -281,6 +295,8 @@ def identifiers(text: str) -> list[Marker]:
 
 
 def footnotes(text: str) -> list[Marker]:
+    if "[^" not in text:
+        return []
     return [
         Marker(m.group(0), m.start(), m.end(), "footnote", label=m.group(1))
         for m in FOOTNOTE.finditer(text)

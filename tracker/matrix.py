@@ -30,16 +30,11 @@ from tracker.atomic import locked, write_atomic, write_if_unchanged
 from tracker.evidence import evidence_of
 from tracker.formatting import format_sources
 from tracker.limits import MAX_MATRIX_BYTES, MAX_REGISTER_BYTES, TooLarge, read_bytes, size_text
-from tracker.model import KINDS, Claim, Finding, Register, Review, Source
+from tracker.model import KINDS, VERDICTS, Claim, Finding, Register, Review, Source
 from tracker.project import Project
-from tracker.register import (
-    VERDICTS,
-    RegisterError,
-    _load_for_merge,
-    _normalize_tails,
-)
 from tracker.register_edits import Change as Entry
 from tracker.register_edits import _replace_review, append_history, now
+from tracker.register_roundtrip import RegisterError, load_for_edit, normalize_tails
 from tracker.report import claim_status
 from tracker.retractions import Retractions
 from tracker.yamlio import dump_yaml
@@ -210,7 +205,7 @@ def load_tree(path: Path, display: str) -> RegisterTree:
         text = read_bytes(path, MAX_REGISTER_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, TooLarge) as error:
         raise RegisterError(display, 1, f"cannot read the register: {error}") from error
-    return RegisterTree(path, display, text, _load_for_merge(text, display))
+    return RegisterTree(path, display, text, load_for_edit(text, display))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -632,7 +627,7 @@ class _Import:
     def apply(self, write: bool) -> None:
         touched = {id(edit.target.tree): edit.target.tree for edit in self.edits}
         for tree in touched.values():
-            _normalize_tails(tree.root)
+            normalize_tails(tree.root)
         # A new verdict goes first: it moves the earlier review to `reviews`, and the row's
         # reviewer, date and note then go on the new review, not the kept one.
         edits = sorted(self.edits, key=lambda edit: edit.name != "verdict")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,14 @@ BIDI_ESCAPES = {
 
 def json_safe(text: str) -> str:
     """Return JSON text with the bidirectional controls in its strings escaped."""
-    return text.translate(BIDI_ESCAPES)
+    # Looked for one by one, as str.find does fastest: most text holds none of them.
+    if not any(control in text for control in BIDI_CONTROL_CHARACTERS):
+        return text
+    return BIDI_CONTROLS.sub(lambda found: BIDI_ESCAPES[ord(found.group())], text)
+
+
+BIDI_CONTROL_CHARACTERS = tuple(map(chr, BIDI_ESCAPES))
+BIDI_CONTROLS = re.compile("[" + "".join(BIDI_CONTROL_CHARACTERS) + "]")
 
 
 # ANSI colours of the severity word on a terminal: red, yellow, cyan, as linters show them.
@@ -72,19 +80,51 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
     return f"{where}: {severity} {finding.check}: {risk}{visible(finding.message)}"
 
 
-def findings_text(findings: list[Finding], colour: bool = False) -> str:
+def findings_text(findings: Iterable[Finding], colour: bool = False) -> str:
     """Return one line per finding."""
     return "".join(finding_line(f, colour) + "\n" for f in findings)
 
 
-def severity_counts(findings: list[Finding]) -> dict[str, int]:
+def text_chunks(findings: Iterable[Finding], colour: bool = False) -> Iterator[str]:
+    """Yield findings_text a thousand lines at a time, as the findings come."""
+    lines: list[str] = []
+    for finding in findings:
+        lines.append(finding_line(finding, colour) + "\n")
+        if len(lines) == CHUNK_LINES:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+CHUNK_LINES = 1000
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(f.severity.value for f in findings)
     return {s.value: counts[s.value] for s in Severity}
 
 
-def summary_line(findings: list[Finding], hidden: int = 0) -> str:
+class Tally:
+    """Counts the findings that pass through it by severity, for the summary at the end."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self._findings = findings
+        self.counts = dict.fromkeys((s.value for s in Severity), 0)
+
+    def __iter__(self) -> Iterator[Finding]:
+        for finding in self._findings:
+            self.counts[finding.severity.value] += 1
+            yield finding
+
+    def at_least(self, severity: Severity) -> bool:
+        """Tell whether any finding passed at that severity or above."""
+        return any(self.counts[s.value] for s in Severity if s.rank >= severity.rank)
+
+
+def summary_line(findings: Iterable[Finding] | Tally, hidden: int = 0) -> str:
     """Return "2 errors, 1 warning, 0 info", and how many a baseline hid, if any."""
-    counts = severity_counts(findings)
+    counts = findings.counts if isinstance(findings, Tally) else severity_counts(findings)
     line = (
         f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
         f"{counts['info']} info"
@@ -98,12 +138,40 @@ def plural(count: int, noun: str) -> str:
 
 def findings_json(findings: list[Finding], summary: dict[str, Any]) -> str:
     """Return the findings and a summary as one JSON object."""
-    payload = {
-        "findings": [f.as_dict() for f in findings],
-        "summary": summary | severity_counts(findings),
-    }
+    return "".join(json_chunks(findings, lambda: summary | severity_counts(findings)))
+
+
+def json_chunks(
+    findings: Iterable[Finding], summary: Callable[[], dict[str, Any]]
+) -> Iterator[str]:
+    """Yield findings_json's text a part at a time, as the findings come: the summary, asked
+    for once they are all written, follows them (it counts what the run found)."""
     # orjson: the json module's indenting encoder took 4 s for a 10k-page project's findings.
-    return json_safe(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8")) + "\n"
+    yield '{\n  "findings": ['
+    items: list[dict[str, object]] = []
+    written = False
+    for finding in findings:
+        items.append(finding.as_dict())
+        if len(items) == CHUNK_LINES:
+            yield ("," if written else "") + "\n" + _json_items(items)
+            items, written = [], True
+    if items:
+        yield ("," if written else "") + "\n" + _json_items(items)
+        written = True
+    closing = "\n  ]" if written else "]"
+    totals = orjson.dumps(summary(), option=orjson.OPT_INDENT_2).decode("utf-8")
+    yield f'{closing},\n  "summary": {json_safe(_indented(totals, "  ").lstrip())}\n}}\n'
+
+
+def _json_items(items: list[dict[str, object]]) -> str:
+    """Return items as the elements of a JSON list two levels deep, as OPT_INDENT_2 writes
+    them: one orjson call for many items, the list's own brackets left off."""
+    text = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8")
+    return json_safe(_indented(text[2:-2], "  "))
+
+
+def _indented(text: str, margin: str) -> str:
+    return margin + text.replace("\n", "\n" + margin)
 
 
 def reference_status(item: ResolvedReference) -> str:

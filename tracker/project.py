@@ -78,13 +78,13 @@ class Project:
 
     def unregistered_documents(self) -> list[Path]:
         """Return the documents under the content folder that no register covers."""
-        from tracker.drafts import content_documents
+        from tracker.readers import content_documents
 
         covered = {register.document.path for register in self.registers}
         documents = content_documents(self.config.path("content"))
         if not covered:
             return documents
-        from tracker.extract import display_paths
+        from tracker.paths import display_paths
 
         shown = display_paths(documents, self.root)
         return [path for path, name in zip(documents, shown, strict=True) if name not in covered]
@@ -211,7 +211,7 @@ def load_registers_cached(
         name, wanted = _register_stamp(path, root)
         register = _cached_register(stored.get(name), wanted)
         if register is None:
-            from tracker.register import load_register
+            from tracker.register_read import load_register
 
             register = load_register(path, name)
             if cache.enabled:

@@ -1,7 +1,9 @@
-"""Decisions written into the claims registers as round-trip edits: verdicts, quotes and
-locators, dismissals (suppressions with their reasons), document approvals, and the history
-every one of them appends to (who, when, before and after). Everything else in the text is
-kept as written: comments, key order, quoting and fields the tracker does not know.
+"""Write reviewers' decisions into the claims registers as round-trip edits, with their history.
+
+The decisions are verdicts, quotes and locators, dismissals (suppressions with their
+reasons) and document approvals; every one appends to the history (who, when, before and
+after). Everything else in the text is kept as written: comments, key order, quoting and
+fields the tracker does not know.
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tracker.model import Review
-from tracker.register import (
+from tracker.register_roundtrip import (
     RegisterError,
-    _flow_map,
-    _identified,
-    _load_for_merge,
-    _mappings,
-    _normalize_tails,
-    _position,
-    _put,
-    review_to_dict,
+    identified,
+    load_for_edit,
+    mappings,
+    normalize_tails,
+    put,
 )
+from tracker.register_validate import position
+from tracker.register_write import flow_map, review_to_dict
 from tracker.yamlio import YamlProblem, dump_yaml, load_yaml
 
 SENTINEL_ID = "tracker-edit-stand-in"
@@ -45,7 +46,7 @@ class Change:
     def as_node(self) -> CommentedMap:
         data: dict[str, str | None] = {"at": self.at, "by": self.by, "action": self.action}
         data |= {"before": self.before, "after": self.after}
-        return _flow_map(**data)
+        return flow_map(**data)
 
 
 def append_history(node: CommentedMap, changes: list[Change], after: str) -> None:
@@ -55,7 +56,7 @@ def append_history(node: CommentedMap, changes: list[Change], after: str) -> Non
     history = node.get("history")
     if not isinstance(history, CommentedSeq):
         history = CommentedSeq()
-        _put(node, "history", history, after=after if after in node else _last_key(node))
+        put(node, "history", history, after=after if after in node else _last_key(node))
     for change in changes:
         history.append(change.as_node())
 
@@ -118,8 +119,8 @@ def add_suppression_in_text(
         node = item.get("suppress")
         if not isinstance(node, CommentedSeq):
             node = CommentedSeq()
-            _put(item, "suppress", node, after=_last_of(item, ("review", "citations", "text")))
-        node.append(_flow_map(check=check, reason=reason))
+            put(item, "suppress", node, after=_last_of(item, ("review", "citations", "text")))
+        node.append(flow_map(check=check, reason=reason))
         append_history(item, [change], after="suppress")
 
     return edit_claim(text, display_path, claim_id, dismiss)
@@ -130,17 +131,17 @@ def record_approval_in_text(
 ) -> str:
     """Set the document's `approval` (who, when, the hash of its text and of each claim) and
     add it to the document's history; an earlier approval is in that history already."""
-    root = _load_for_merge(text, display_path)
-    _normalize_tails(root)
+    root = load_for_edit(text, display_path)
+    normalize_tails(root)
     document = root.get("document")
     if not isinstance(document, CommentedMap):
         raise RegisterError(display_path, 1, "the register has no `document` mapping to approve")
     node = CommentedMap({k: v for k, v in approval.items() if k != "claims"})
-    node["claims"] = _flow_map(**approval.get("claims", {}))
+    node["claims"] = flow_map(**approval.get("claims", {}))
     if "approval" in document:
         document["approval"] = node
     else:
-        _put(document, "approval", node, after=_last_key(document))
+        put(document, "approval", node, after=_last_key(document))
     append_history(document, [change], after="approval")
     return dump_yaml(root)
 
@@ -150,7 +151,7 @@ def _text(value: Any) -> str | None:
 
 
 def _claim_item(seq: CommentedSeq, claim_id: str, display_path: str) -> CommentedMap:
-    for item in _identified(seq):
+    for item in identified(seq):
         if item["id"] == claim_id:
             return item
     raise RegisterError(display_path, 1, f'no claim "{claim_id}" in the register')
@@ -160,12 +161,12 @@ def _citation_item(
     item: CommentedMap, key: str | None, claim_id: str, display_path: str
 ) -> CommentedMap:
     node = item.get("citations")
-    citations = _mappings(node) if isinstance(node, CommentedSeq) else []
+    citations = mappings(node) if isinstance(node, CommentedSeq) else []
     found = [c for c in citations if c.get("key") == key] if key else citations
     if key is None and len(found) != 1:
         found = []
     if not found:
-        where = _position(item)[0] + 1
+        where = position(item)[0] + 1
         message = f'claim "{claim_id}": no single citation of {key or "the claim"} to annotate'
         raise RegisterError(display_path, where, message)
     return found[0]
@@ -176,13 +177,13 @@ def _replace_review(item: CommentedMap, review: Review) -> None:
     previous = item.get("review")
     node = _review_node(review)
     if previous is None:
-        _put(item, "review", node, after=_last_of(item, ("citations", "kinds", "text")))
+        put(item, "review", node, after=_last_of(item, ("citations", "kinds", "text")))
         return
     item["review"] = node
     history = item.get("reviews")
     if not isinstance(history, CommentedSeq):
         history = CommentedSeq() if history is None else CommentedSeq([history])
-        _put(item, "reviews", history, after="review")
+        put(item, "reviews", history, after="review")
     if not history:
         history.fa.set_block_style()
     history.append(previous)
@@ -197,7 +198,7 @@ def _review_node(review: Review) -> CommentedMap:
     node = CommentedMap(data)
     if review.fingerprint is not None:
         node["fingerprint"] = CommentedMap(
-            text=review.fingerprint.text, sources=_flow_map(**review.fingerprint.sources)
+            text=review.fingerprint.text, sources=flow_map(**review.fingerprint.sources)
         )
     return node
 
@@ -242,8 +243,8 @@ def edit_claim(
         edited = _edit_fragment(text[start:end], indent, claim_id, change)
         if edited is not None:
             return text[:start] + edited + text[end:]
-    root = _load_for_merge(text, display_path)
-    _normalize_tails(root)
+    root = load_for_edit(text, display_path)
+    normalize_tails(root)
     change(_claim_item(root["claims"], claim_id, display_path))
     return dump_yaml(root)
 
@@ -297,7 +298,7 @@ def _edit_fragment(
     item = root[0]
     if not isinstance(item, CommentedMap) or item.get("id") != claim_id:
         return None
-    _normalize_tails(root)
+    normalize_tails(root)
     change(item)
     dumped = dump_yaml(root)
     stand_in = re.search(rf"^ *- id: {SENTINEL_ID}\n\Z", dumped, re.M)

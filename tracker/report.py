@@ -20,6 +20,7 @@ from tracker.graph import claims_supported_by
 from tracker.limits import MAX_SETTINGS_BYTES, TooLarge, read_bytes
 from tracker.model import (
     KINDS,
+    VERDICTS,
     Citation,
     Claim,
     Finding,
@@ -30,7 +31,6 @@ from tracker.model import (
 )
 from tracker.passages import best_passage, source_text
 from tracker.project import Project
-from tracker.register import VERDICTS
 from tracker.render import render
 from tracker.resolve import tentative
 from tracker.risk import HIGH, RANKS

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.atomic import update_file
-from tracker.model import Claim, Fingerprint, Register, Review, Source
+from tracker.model import VERDICTS, Claim, Fingerprint, Register, Review, Source
 from tracker.project import Project
-from tracker.register import VERDICTS, RegisterError
 from tracker.register_edits import record_review_in_text
+from tracker.register_roundtrip import RegisterError
 
 # The fields of an entry that say which work it is, in the order their hashes are joined.
 ENTRY_FIELDS = ("title", "author", "year", "doi", "journal")

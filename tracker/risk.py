@@ -25,6 +25,7 @@ def _grades() -> dict[str, str]:
     return {str(prefix): str(grade) for prefix, grade in grades.items()}
 
 
+@cache
 def default_risk(check_id: str) -> str:
     """Return the grade of a check's findings: the most specific prefix's, else low."""
     grades = _grades()

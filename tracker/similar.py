@@ -111,6 +111,8 @@ class ClaimMatcher:
 
     def closest(self, text: str, min_score: float = MIN_SCORE) -> Match | None:
         """Return the closest registered claim, if it is at least min_score alike."""
+        if not self.claims:
+            return None
         query = comparable(text)
         candidates = self._candidates(query, unshared_share(min_score))
         if not candidates:

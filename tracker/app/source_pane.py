@@ -1,6 +1,8 @@
-"""The text of a cited source as the review app shows it beside a claim, in numbered parts a
-reviewer can quote from: the pages of sources/<key>.pdf, the paragraphs of sources/<key>.txt,
-or the abstract `tracker verify` stored."""
+"""The text of a cited source as the review app shows it beside a claim, in numbered parts.
+
+A reviewer quotes from those parts: the pages of sources/<key>.pdf, the paragraphs of
+sources/<key>.txt, or the abstract `tracker verify` stored.
+"""
 
 from __future__ import annotations
 

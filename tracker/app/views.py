@@ -1,5 +1,7 @@
-"""The view models of the review app's pages, built from the project and its findings: plain
-data for the templates, as the report's are."""
+"""The view models of the review app's pages, built from the project and its findings.
+
+They are plain data for the templates, as the report's are.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +32,7 @@ from tracker.commands.common import (
     user_errors,
     wants_colour,
 )
-from tracker.outputs import ExitStatus
+from tracker.outputs import ExitStatus, Tally
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 # What an --output file's suffix says about the format, when --format does not say it.
@@ -146,75 +151,92 @@ def check(
             "--retractions applies to the audit of the whole project, whose sources it checks; "
             "the writers' check of documents reads none - leave out the documents or the option"
         )
-    findings, summary = (
-        check_drafts(documents, project_dir, jobs, not no_cache)
+    checking = (
+        checked_drafts(documents, project_dir, jobs, not no_cache)
         if documents
-        else check_project(project_dir, retractions, jobs, not no_cache)
+        else checked_project(project_dir, retractions, jobs, not no_cache)
     )
-    floor = Severity(min_level).rank
-    shown = [f for f in findings if f.severity.rank >= floor and at_least(f, min_risk)]
-    if order == "risk":
-        shown = by_risk(shown)
-    if update_baseline and baseline is not None:
-        from tracker.baseline import write_baseline
+    # The findings stream from the checks to the output: memory holds one document's.
+    with checking as checked:
+        floor = Severity(min_level).rank
+        shown: Iterable[Any] = (
+            f for f in checked.findings if f.severity.rank >= floor and at_least(f, min_risk)
+        )
+        if order == "risk":
+            shown = by_risk(list(shown))
+        if update_baseline and baseline is not None:
+            from tracker.baseline import write_baseline
 
-        write_baseline(baseline, shown)
-        click.echo(f"{baseline}: {len(shown)} findings recorded", err=True)
-        return
-    hidden = 0
-    if baseline is not None:
-        from tracker.baseline import load_baseline, new_findings
+            kept = list(shown)
+            write_baseline(baseline, kept)
+            click.echo(f"{baseline}: {len(kept)} findings recorded", err=True)
+            return
+        unexcused = None
+        if baseline is not None:
+            from tracker.baseline import Unexcused, load_baseline
 
-        before = len(shown)
-        shown = new_findings(shown, load_baseline(baseline))
-        hidden = before - len(shown)
-    colour = fmt == "text" and output is None and wants_colour()
-    emit(render_findings(fmt, shown, summary, project_dir, colour), output)
+            shown = unexcused = Unexcused(shown, load_baseline(baseline))
+        tally = Tally(shown)
+        colour = fmt == "text" and output is None and wants_colour()
+        emit(render_findings(fmt, tally, checked.summary, project_dir, colour), output)
     if fmt != "json":
-        click.echo(summary_line(shown, hidden), err=True)
-    failing = any(f.severity.rank >= Severity(fail_on).rank for f in shown)
-    if failing and not no_exit:
+        click.echo(summary_line(tally, unexcused.hidden if unexcused else 0), err=True)
+    if tally.at_least(Severity(fail_on)) and not no_exit:
         sys.exit(ExitStatus.ERRORS_FOUND)
 
 
 def render_findings(
     fmt: str,
-    findings: list[Any],
-    summary: dict[str, int],
+    findings: Tally,
+    summary: Callable[[], dict[str, int]],
     project_dir: Path | None,
     colour: bool = False,
-) -> str:
-    """Return the findings in the format --format names."""
+) -> str | Iterator[str]:
+    """Return the findings in the format --format names: text and JSON part by part, as the
+    findings come; the other formats need them all first."""
     from tracker import outputs
 
     if fmt == "json":
-        return outputs.findings_json(findings, summary)
+        return outputs.json_chunks(findings, lambda: summary() | findings.counts)
     if fmt == "text":
-        return outputs.findings_text(findings, colour)
+        return outputs.text_chunks(findings, colour)
     from tracker import integrations  # XML and SARIF writers: only for these formats
 
     if fmt == "github":
-        return integrations.findings_github(findings)
-    from tracker.checks import CHECKS, DOCUMENT_CHECKS
+        return integrations.findings_github(list(findings))
+    from tracker.checks.registry import CHECKS, DOCUMENT_CHECKS
     from tracker.config import find_root
 
     if fmt == "junit":
-        return integrations.findings_junit(findings, CHECKS + DOCUMENT_CHECKS)
+        return integrations.findings_junit(list(findings), CHECKS + DOCUMENT_CHECKS)
     root = find_root(project_dir or Path.cwd())
-    return integrations.findings_sarif(findings, CHECKS + DOCUMENT_CHECKS, root)
+    return integrations.findings_sarif(list(findings), CHECKS + DOCUMENT_CHECKS, root)
 
 
-def check_project(
+@dataclass
+class Checked:
+    """The findings of a check as they come, and its summary, complete once they are read."""
+
+    findings: Iterable[Any]
+    summary: Callable[[], dict[str, int]]
+
+
+@contextmanager
+def checked_project(
     project_dir: Path | None, retractions: Path | None, jobs: int, cached: bool
-) -> tuple[list[Any], dict[str, int]]:
+) -> Iterator[Checked]:
     """Audit the whole project, with the pages no register covers checked as drafts.
 
-    The project's own checks run in this process while worker processes check the pages.
+    The project's own checks run in this process while worker processes check the pages;
+    the findings come in order of file, line, column and check.
     """
-    from tracker.drafts import Context, check_documents
+    from tracker.drafts import Context, stream_documents
+    from tracker.paths import display_paths
 
     project = load(project_dir, cached)
     pages = project.unregistered_documents()
+    # In the order of the names their findings carry, so that they merge in order.
+    pages = [p for _, p in sorted(zip(display_paths(pages, project.root), pages, strict=True))]
     context = Context(
         project.root,
         project.config,
@@ -224,7 +246,7 @@ def check_project(
     )
     audited: list[Any] = []
     with project_cache(project.root, cached) as cache:
-        run = check_documents(
+        stream = stream_documents(
             pages,
             context,
             cache,
@@ -232,21 +254,37 @@ def check_project(
             _checking,
             alongside=lambda: audited.extend(project_findings(project, retractions, cache)),
         )
-    findings = sorted(audited + run.findings, key=lambda f: (f.path, f.line, f.col, f.check))
-    summary = {
-        "documents": len(project.registers) + len(pages),
-        "claims": sum(1 for _ in project.claims()) + run.claims,
-        "sources": len(project.bibliography.sources),
-    }
-    return findings, summary
+        results = iter(stream)
+        # The workers start with the first result, and the project's own checks run meanwhile.
+        first = next(results, None)
+        documents = itertools.chain([first] if first else [], results)
+        findings = heapq.merge(
+            sorted(audited, key=place),
+            (finding for result in documents for finding in sorted(result.findings, key=place)),
+            key=place,
+        )
+
+        def summary() -> dict[str, int]:
+            return {
+                "documents": len(project.registers) + len(pages),
+                "claims": sum(1 for _ in project.claims()) + stream.claims,
+                "sources": len(project.bibliography.sources),
+            }
+
+        yield Checked(findings, summary)
 
 
-def check_drafts(
+def place(finding: Any) -> tuple[str, int, int, str]:
+    return (finding.path, finding.line, finding.col, finding.check)
+
+
+@contextmanager
+def checked_drafts(
     documents: tuple[Path, ...], project_dir: Path | None, jobs: int, cached: bool
-) -> tuple[list[Any], dict[str, int]]:
+) -> Iterator[Checked]:
     """Check drafts against what the project (if any) already cites; unreadable ones too."""
     from tracker.config import find_root, load_config
-    from tracker.drafts import Context, check_documents
+    from tracker.drafts import Context, stream_documents
     from tracker.project import bibliography_and_digest, project_digest
 
     paths = expand_documents(documents)
@@ -264,9 +302,16 @@ def check_drafts(
                 config.path("claims"),
                 project_digest(config, state),
             )
-        run = check_documents(paths, context, cache, jobs, _checking)
-    summary = {"documents": len(paths), "claims": run.claims, "sources": len(context.sources)}
-    return run.findings, summary
+        stream = stream_documents(paths, context, cache, jobs, _checking)
+
+        def summary() -> dict[str, int]:
+            return {
+                "documents": len(paths),
+                "claims": stream.claims,
+                "sources": len(context.sources),
+            }
+
+        yield Checked((f for result in stream for f in result.findings), summary)
 
 
 def _checking(paths: list[Path]) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import wraps
@@ -98,8 +98,8 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise UserError(str(err)) from err
         except Exception as err:
             # Only a command that edits registers can raise RegisterError, and it has imported
-            # tracker.register by then; the writers' check never pays for that import.
-            register = sys.modules.get("tracker.register")
+            # tracker.register_roundtrip by then; the writers' check never pays for that import.
+            register = sys.modules.get("tracker.register_roundtrip")
             if register is not None and isinstance(err, register.RegisterError):
                 raise UserError(str(err)) from err
             raise
@@ -213,10 +213,11 @@ def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print text, or write it to the --output file in one step."""
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Print text (or its parts, as they come), or write it to the --output file in one step."""
     if output is None:
-        click.echo(text, nl=False)
+        for part in [text] if isinstance(text, str) else text:
+            click.echo(part, nl=False)
     else:
         from tracker.atomic import write_atomic
 
@@ -248,7 +249,7 @@ def output_format(
 
 def expand_documents(documents: tuple[Path, ...]) -> list[Path]:
     """Return the documents named, a folder standing for the documents in it and below."""
-    from tracker.drafts import content_documents
+    from tracker.readers import content_documents
 
     return [
         found

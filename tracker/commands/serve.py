@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import webbrowser
 from pathlib import Path
 
 import click
@@ -15,6 +13,8 @@ LOOPBACK_HOSTS = ("localhost",)
 
 def is_loopback(host: str) -> bool:
     """Tell whether a host name or address is this machine only."""
+    import ipaddress  # only for this command: it costs every command's start
+
     if host in LOOPBACK_HOSTS:
         return True
     try:
@@ -59,5 +59,7 @@ def serve(host: str, port: int, open_browser: bool, project_dir: Path | None) ->
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"Review app for {root} at {address} (Ctrl+C stops it)", err=True)
     if open_browser:
+        import webbrowser  # only for this command: it costs every command's start
+
         webbrowser.open_new_tab(address)
     uvicorn.run(create_app(root), host=host, port=port, log_level="warning")

@@ -1,5 +1,7 @@
-"""`tracker add`: a BibTeX entry built from the record of a DOI or PMID, appended to the
-bibliography as an edit that keeps everything already there."""
+"""`tracker add`: a BibTeX entry built from the record of a DOI or PMID, added to the bibliography.
+
+The entry is appended as an edit that keeps everything already there.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Crossref's REST API: a work by its DOI, a bibliographic search, and the notices about a
-work (its `updated-by` relations)."""
+"""Crossref's REST API: a work by its DOI, a bibliographic search, and the notices about a work.
+
+The notices are a work's `updated-by` relations.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""One HTTP client for the services: base URLs from the environment, polite identification,
-rate limits, time limits and retries, and every failure as a LookupFailed with its reason.
+"""One HTTP client for the services, with their rate limits and every failure a LookupFailed.
+
+It takes base URLs from the environment, identifies itself politely, keeps rate limits and
+time limits, retries, and turns every failure into a LookupFailed with its reason.
 """
 
 from __future__ import annotations

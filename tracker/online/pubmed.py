@@ -1,5 +1,8 @@
-"""NCBI E-utilities for PubMed: records by PMID, many at a time (esummary for whether each
-exists, efetch for publication types, MeSH headings, abstract and retraction notices)."""
+"""NCBI E-utilities for PubMed: records by PMID, many at a time.
+
+esummary says whether each exists; efetch gives publication types, MeSH headings, abstract
+and retraction notices.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Verify every source of a project against Crossref, PubMed and OpenAlex, and store what
-was found (tracker.verification), with the abstracts as the sources' texts.
+"""Verify every source of a project against Crossref, PubMed and OpenAlex, and store the results.
+
+What was found is stored by tracker.verification, with the abstracts as the sources' texts.
 
 A source is looked up by its DOI (Crossref and OpenAlex) and its PMID (PubMed, many at a
 time); one with neither, by a Crossref search of its title, accepted only when title,

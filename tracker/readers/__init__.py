@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,10 @@ class ReaderError(Exception):
 
 def line_starts(text: str) -> list[int]:
     """Return the offset at which each line of text starts."""
-    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    return [0] + [match.end() for match in NEWLINE.finditer(text)]
+
+
+NEWLINE = re.compile("\n")
 
 
 # Escape sequences and control characters a terminal acts on, and the bidirectional
@@ -128,6 +132,21 @@ SUFFIXES = {
     ".html": "html",
     ".htm": "html",
 }
+
+
+def content_documents(folder: Path) -> list[Path]:
+    """Return the documents of a folder and its subfolders that a reader can read, sorted."""
+    found: list[str] = []
+    for base, folders, names in os.walk(folder):
+        # Hidden folders (.git, editors' backups) hold no pages.
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(base, name)
+            for name in names
+            if os.path.splitext(name)[1].lower() in SUFFIXES and not name.startswith(".")
+        )
+    # Sorted as paths are, folder by folder; strings are cheaper to walk and sort by the 10,000.
+    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
 
 # A legacy encoding is taken only when the text it gives is this free of mess (charset-

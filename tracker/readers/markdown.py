@@ -1,9 +1,10 @@
-"""Read Markdown as a browser shows it: markdown-it-py renders it to HTML, inline and block
-HTML included (`<sup>1</sup>` markers, `<div>` and `<blockquote>` blocks, entities), and the
-HTML reader reads the article text from that, as it reads a published page. Each block
-keeps the line of the Markdown source it came from, so findings point at what the writer
-typed; numbered lists are numbered as the browser numbers them (explicit numbers win, blank
-lines between items do not restart the list).
+"""Read Markdown as a browser shows it, through the HTML it renders to.
+
+markdown-it-py renders it to HTML, inline and block HTML included (`<sup>1</sup>` markers,
+`<div>` and `<blockquote>` blocks, entities), and the HTML reader reads the article text from
+that, as it reads a published page. Each block keeps the line of the Markdown source it came
+from, so findings point at what the writer typed; numbered lists are numbered as the browser
+numbers them (explicit numbers win, blank lines between items do not restart the list).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Read plain text (including text copied from a web page) into headings, paragraphs, list items
-and table rows.
+"""Read plain text (including text copied from a web page) into blocks inferred from its layout.
 
-Copied pages have no markup, so structure is inferred from layout: blank lines separate
-blocks, bullet glyphs start list items, a short line with no closing punctuation is a
-heading, and a run of such short lines is a table whose cells were flattened one per line.
+The blocks are headings, paragraphs, list items and table rows. Copied pages have no markup,
+so structure is inferred from layout: blank lines separate blocks, bullet glyphs start list
+items, a short line with no closing punctuation is a heading, and a run of such short lines
+is a table whose cells were flattened one per line.
 """
 
 from __future__ import annotations

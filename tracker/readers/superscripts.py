@@ -1,5 +1,7 @@
-"""Decide what raised text (HTML `<sup>`, a Word superscript run) is: a citation marker or a
-raised character, and render it for the text the tracker reads.
+"""Decide whether raised text is a citation marker or a raised character, and render it.
+
+Raised text is an HTML `<sup>` or a Word superscript run; it is rendered for the text the
+tracker reads.
 
 A raised number is a citation ("tissues²⁻⁴" -> "tissues[2-4]") unless it is a power: after
 10 (10⁶), or 2 and 3 after a length unit (m², cm³), or 2 after a statistic's symbol (R², I²,

@@ -10,7 +10,7 @@ from tracker.checks.document.base import DocumentAudit, at_sentence
 from tracker.checks.language.overclaim import describe
 from tracker.checks.regulatory import disease_claim
 from tracker.evidence import evidence_of, strongest
-from tracker.judgement import Judged, hits, rules_of
+from tracker.judgement import Judged, hits, may_break, rules_of
 from tracker.model import Claim, Finding, Severity
 
 ID = "document.wording"
@@ -24,6 +24,9 @@ def check(audit: DocumentAudit) -> Iterator[Finding]:
         return
     chosen = [rule for check_id in CHECKS for rule in rules_of(check_id, audit.config)]
     for claim in audit.extraction.claims:
+        # Screened first: the evidence of cited sources is weighed only for flagged wording.
+        if not may_break(chosen, claim.text) and not disease_claim.cued(claim.text):
+            continue
         judged = Judged(claim.text, tuple(claim.kinds), bool(claim.citations))
         evidence = strongest(evidence_of(audit.sources[k]) for k in known_keys(audit, claim))
         broken = hits(chosen, judged, evidence, audit.config)

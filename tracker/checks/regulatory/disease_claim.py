@@ -19,7 +19,7 @@ from tracker.checks.base import Audit, at_claim, excerpt
 from tracker.checks.language.overclaim import judged
 from tracker.conditions import Mention, mentions, words
 from tracker.config import JURISDICTIONS, Config
-from tracker.datafiles import load_data, word_pattern
+from tracker.datafiles import Folded, folded_words, load_data, word_pattern
 from tracker.evidence import UNKNOWN, Evidence, vocabulary
 from tracker.judgement import UNKNOWN_PRODUCT
 from tracker.model import Finding, Severity
@@ -53,6 +53,7 @@ class Cues:
     before: re.Pattern[str]
     after: re.Pattern[str]
     right_after: re.Pattern[str]
+    any: Folded  # any of the three: most sentences hold none
     negation: re.Pattern[str]
     appearance_only: re.Pattern[str]
     words_after: int
@@ -96,6 +97,9 @@ def cues() -> Cues:
         word_pattern(data["before_condition"]),
         word_pattern(data["after_condition"]),
         word_pattern(data["right_after_condition"]),
+        folded_words(
+            data["before_condition"] + data["after_condition"] + data["right_after_condition"]
+        ),
         word_pattern(data["negations"]),
         word_pattern(data["appearance_only"]),
         int(data["words_after"]),
@@ -131,13 +135,21 @@ def claimed(text: str, config: Config | None, evidence: Evidence = UNKNOWN) -> C
     return Claimed(tuple(unapproved or named), breaks) if breaks else None
 
 
+def cued(text: str) -> bool:
+    """Tell whether a text holds any words that claim an effect on a condition."""
+    return cues().any.find(text.translate(TYPOGRAPHY).replace("-", " ")) is not None
+
+
 def claimed_conditions(text: str) -> list[Mention]:
     """Return the conditions that a text claims an effect on, in the order it names them."""
+    # Hyphens as spaces, so "cancer-fighting" and "pain-free" read as two words (same length).
+    plain = text.translate(TYPOGRAPHY).replace("-", " ")
+    # Most sentences hold no claiming words: one search spares looking up their conditions.
+    if cues().any.find(plain) is None:
+        return []
     found = mentions(text)
     if not found:
         return []
-    # Hyphens as spaces, so "cancer-fighting" and "pain-free" read as two words (same length).
-    plain = text.translate(TYPOGRAPHY).replace("-", " ")
     starts = [w.start() for w in words(plain)]
     chosen = {m.start: m for m in claimed_after_cues(plain, starts, found)}
     chosen |= {m.start: m for m in claimed_before_cues(plain, starts, found)}
