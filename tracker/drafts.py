@@ -12,7 +12,6 @@ worker processes.
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -41,8 +40,10 @@ if TYPE_CHECKING:  # extraction's modules are imported when a document needs che
 
 CACHE_KIND = "document"
 KNOWN_CLAIMS_KIND = "known-claims"
-# Below this many documents to work on, starting worker processes costs more than it saves.
+# Below this many documents to work on, starting worker processes costs more than it saves,
+# unless this process has this many unchanged documents' findings to read meanwhile.
 MIN_PARALLEL = 8
+MIN_REUSED_FOR_WORKERS = 500
 # Documents handed to a worker at a time: small enough to balance, large enough to batch,
 # and few enough that results waiting to be read stay small.
 CHUNKS_PER_WORKER = 8
@@ -131,20 +132,17 @@ class DocumentStream:
     def __iter__(self) -> Iterator[Result]:
         if self.todo:
             self._read_known_claims()
+        # With thousands unchanged, even one changed document is worth a worker: this process
+        # reads their findings from the cache while it is checked.
+        worth_workers = len(self.todo) >= MIN_PARALLEL or len(self.hits) >= MIN_REUSED_FOR_WORKERS
         fresh = _work(
             self.context,
             [self.paths[i] for i in self.todo],
             self._jobs,
             self._watch,
             self._alongside,
-            len(self.todo) >= MIN_PARALLEL,
+            worth_workers,
         )
-        if self.todo:
-            # Starts the workers and does the work alongside before the first result comes,
-            # as callers expect, even when cached documents come first.
-            fresh = itertools.chain([next(fresh)], fresh)
-        else:
-            self._alongside()
         for start in range(0, len(self.paths), STORE_BATCH):
             indexes = range(start, min(start + STORE_BATCH, len(self.paths)))
             cached = self._cached([i for i in indexes if i in self.hits])
@@ -235,6 +233,8 @@ def _work(
     alongside: Callable[[], object] = lambda: None,
     worth_workers: bool = False,
 ) -> Iterator[Result]:
+    """Start checking documents, do the work alongside, and return the results to come, in
+    order: the workers run while this process reads what the cache holds."""
     allowed = available_cores() if jobs <= 0 else jobs
     workers = min(allowed, len(paths))
     # One process when asked for, or when workers would not pay; else even one worker, so
@@ -243,8 +243,7 @@ def _work(
         global _CONTEXT
         _CONTEXT = context
         alongside()
-        yield from (check_one(path) for path in watch(paths))
-        return
+        return (check_one(path) for path in watch(paths))
     from concurrent.futures import ProcessPoolExecutor  # only for runs worth the workers
 
     if workers > 1:
@@ -252,13 +251,18 @@ def _work(
         # building its own; a lone worker builds them while this process does other work.
         _ = context.resolver, context.matcher
     chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * CHUNKS_PER_WORKER)))
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=_start_method(), initializer=_adopt, initargs=(context,)
-    ) as pool:
-        done = pool.map(check_one, paths, chunksize=chunk)
-        alongside()
-        # The progress bar advances as results come back, in order.
-        for _, result in zip(watch(paths), done, strict=True):
+    )
+    done = pool.map(check_one, paths, chunksize=chunk)
+    alongside()
+    return _collected(pool, zip(watch(paths), done, strict=True))
+
+
+def _collected(pool: Any, done: Iterator[tuple[Path, Result]]) -> Iterator[Result]:
+    # The progress bar advances as results come back, in order; the pool ends with them.
+    with pool:
+        for _, result in done:
             yield result
 
 

@@ -355,8 +355,10 @@ def words_of(text: str) -> Words:
             acronyms.append(joined)
             continue
         for piece in pieces:
-            word = POSSESSIVE.sub("", unaccented(piece.lower()))
-            if ACRONYM.match(piece) and len(piece) <= 6:
+            word = unaccented(piece.lower())
+            if "'" in word or "’" in word:  # the patterns' own needs, asked cheaply first
+                word = POSSESSIVE.sub("", word)
+            if piece[0].isupper() and len(piece) <= 6 and ACRONYM.match(piece):
                 acronyms.append(piece)
             elif word not in STOP_WORDS:
                 tokens.append(word)
