@@ -445,7 +445,7 @@ def incremental(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
     fresh = run_process([*check, "--no-cache"], folder, keep_output=True)
     same = json.loads(warm.stdout) == json.loads(fresh.stdout)
     took = statistics.median(times)
-    share = INCREMENTAL_SHARE * GOAL_SIZE / size
+    share = incremental_share(size)
     yield Line(
         f"incremental.{size // 1000}k",
         took,
@@ -455,6 +455,11 @@ def incremental(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
         f"one page changed, {repeat} times; the last run's findings "
         f"{'equal' if same else 'DIFFER from'} those of a run without the cache",
     )
+
+
+def incremental_share(size: int) -> float:
+    """Return the share of a cold run that re-checking one changed page may take, at a size."""
+    return INCREMENTAL_SHARE * GOAL_SIZE / size
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,5 +69,20 @@ def test_the_table_and_its_json_agree() -> None:
 
 def test_goals_are_set_for_the_size_they_run_at() -> None:
     # One changed page costs the fixed part of a run, which weighs ten times as much at 1k.
-    assert pytest.approx(0.5) == run.INCREMENTAL_SHARE * run.GOAL_SIZE / 1000
-    assert run.MEMORY_LIMIT == 400 * 2**20 and run.WORKERS_SPEEDUP == 1.7
+    assert run.incremental_share(10_000) == pytest.approx(0.05)
+    assert run.incremental_share(1_000) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("peaks_mb", "passed"),
+    [
+        ({1000: 205, 5000: 211, 10000: 215}, True),
+        ({1000: 242, 5000: 502, 10000: 872}, False),  # grows with the pages
+        ({1000: 380, 10000: 405}, False),  # flat, but over the limit
+        ({1000: 200, 10000: 225}, False),  # under the limit, but 12.5% above 1k
+    ],
+)
+def test_memory_must_stay_under_the_limit_and_flat(peaks_mb: dict[int, int], passed: bool) -> None:
+    line = run.memory_line({size: mb * 2**20 for size, mb in peaks_mb.items()})
+    assert line.passed is passed
+    assert line.name == "audit.memory.10k" and line.unit == "MB"

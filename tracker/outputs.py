@@ -82,7 +82,7 @@ def finding_line(finding: Finding, colour: bool = False) -> str:
 
 def findings_text(findings: Iterable[Finding], colour: bool = False) -> str:
     """Return one line per finding."""
-    return "".join(finding_line(f, colour) + "\n" for f in findings)
+    return "".join(text_chunks(findings, colour))
 
 
 def text_chunks(findings: Iterable[Finding], colour: bool = False) -> Iterator[str]:
