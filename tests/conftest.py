@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tracker.checks.base import Audit
+# The tests and the commands they start keep the start-up cache (tracker.warm) in a folder
+# of their own, never the user's; set before any tracker module compiles a pattern.
+STARTUP_CACHE = tempfile.mkdtemp(prefix="tracker-startup-cache-")
+os.environ["TRACKER_STARTUP_CACHE"] = STARTUP_CACHE
+
+from tracker.checks.base import Audit  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -100,6 +107,10 @@ def audit_for(root: Path, files: Files) -> Audit:
 def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     """Keep the user's own settings (allow-outside) out of every test and its commands."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "user-config"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(STARTUP_CACHE, ignore_errors=True)
 
 
 # The bundled project's own files: what a copy of it needs.

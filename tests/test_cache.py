@@ -233,9 +233,9 @@ def test_documents_stream_one_at_a_time_and_are_stored_in_batches(
     checked: list[Path] = []
     real_check = drafts.check_one
 
-    def counting(path: Path) -> drafts.Result:
+    def counting(path: Path, memo: Any = None) -> drafts.Result:
         checked.append(path)
-        return real_check(path)
+        return real_check(path, memo)
 
     monkeypatch.setattr(drafts, "check_one", counting)
     monkeypatch.setattr(drafts, "STORE_BATCH", 2)
@@ -253,6 +253,58 @@ def test_documents_stream_one_at_a_time_and_are_stored_in_batches(
     fresh = check_documents(paths, context_for(root))
     assert [r.findings for r in again] == [r.findings for r in fresh.results]
     assert again.reused == 5
+
+
+WORDY_PAGE = (
+    "Our serum cures eczema in days.\n\n"
+    "This cream is clinically proven to reverse ageing.\n\n"
+    "It is completely safe for everyone.\n\n"
+    "Vitamin D reduces colds in winter. [1]\n\n"
+    "References\n\n"
+    "1. Smith A, Jones B. A Randomised Trial of Vitamin D in Winter. Journal of Testing. 2020.\n"
+)
+
+
+def test_an_edited_page_judges_again_only_its_changed_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.checks.document import wording
+
+    root = write_project(tmp_path, {"content/page.txt": WORDY_PAGE})
+    page = root / "content/page.txt"
+    judged: list[str] = []
+    real_judged = wording.judged
+
+    def recording(audit: Any, chosen: Any, claim: Any) -> Any:
+        judged.append(claim.text)
+        return real_judged(audit, chosen, claim)
+
+    monkeypatch.setattr(wording, "judged", recording)
+
+    def check_with_cache() -> list[Finding]:
+        cache = Cache.for_project(root)
+        try:
+            return [
+                f for r in stream_documents([page], context_for(root), cache) for f in r.findings
+            ]
+        finally:
+            cache.close()
+
+    first = check_with_cache()
+    assert len(judged) == 4 and any(f.check == wording.ID for f in first)
+    judged.clear()
+    edited = WORDY_PAGE.replace("Our serum cures eczema", "Our serum soothes eczema")
+    page.write_text(edited, encoding="utf-8")
+    again = check_with_cache()
+    assert judged == ["Our serum soothes eczema in days."]
+    # The same findings, at the same places, as a check that remembers nothing.
+    assert again == check_documents([page], context_for(root)).findings
+    assert again != first
+    # Settings the judgments read stamp the memo: changing them judges every sentence again.
+    judged.clear()
+    (root / "pyproject.toml").write_text('[tool.tracker]\nproduct = "cosmetic"\n', encoding="utf-8")
+    check_with_cache()
+    assert len(judged) == 4
 
 
 def test_the_audit_streams_findings_in_order_of_place(tmp_path: Path) -> None:

@@ -40,9 +40,9 @@ class ConcurrentEditError(Exception):
     """Another writer held the file too long, or changed it while this edit was running."""
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Replace a file with text (or its parts, as they come) in one step, so no reader or
-    crash ever sees half of it."""
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Replace a file with text (or its parts, as they come, or bytes) in one step, so no
+    reader or crash ever sees half of it."""
     _write(_target(path), text, check=None)
 
 
@@ -112,15 +112,17 @@ def _target(path: Path) -> Path:
     return target
 
 
-def _write(path: Path, text: str | Iterable[str], check: Callable[[Path], None] | None) -> None:
+def _write(
+    path: Path, text: str | bytes | Iterable[str], check: Callable[[Path], None] | None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     prefix = f".{path.name}."
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            for part in [text] if isinstance(text, str) else text:
-                handle.write(part.encode("utf-8"))
+            for part in [text] if isinstance(text, str | bytes) else text:
+                handle.write(part if isinstance(part, bytes) else part.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)

@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tracker.datafiles import data_text, load_data
+from tracker import warm
+from tracker.datafiles import data_stamp, data_text, load_data
 from tracker.similar import TYPOGRAPHY
 
 VOCABULARY = "conditions.txt"
 LAY = "disease_claims.yaml"  # lay names regulators treat as conditions: germs, wounds
 ABBREVIATIONS = "# abbreviations"
 # Words split at hyphens ("pain-free", "non-Hodgkin"): names are looked up with spaces.
-WORD = re.compile(r"[^\W_](?:[\w']*[^\W_])?")
+WORD = warm.pattern(r"[^\W_](?:[\w']*[^\W_])?")
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,21 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    """Load the condition names once (with the string methods and regular expressions that
-    work through the whole file at once: a loop over its 27,000 lines took 40 ms a run)."""
-    text = data_text(VOCABULARY)
+    """Load the condition names once, built in the last run when the files are the same."""
+    names, abbreviations, first_words, longest = warm.value(
+        "conditions",
+        (data_stamp(VOCABULARY), data_stamp(LAY)),
+        lambda: _build_vocabulary(data_text(VOCABULARY)),
+    )
+    # Kept as one text each: splitting it is faster than reading back 40,000 strings.
+    return Vocabulary(
+        frozenset(names.split("\n")), abbreviations, frozenset(first_words.split("\n")), longest
+    )
+
+
+def _build_vocabulary(text: str) -> tuple[str, dict[str, str], str, int]:
+    """Build the vocabulary's parts (with the string methods and regular expressions that work
+    through the whole file at once: a loop over its 27,000 lines took 40 ms a run)."""
     body, _, abbreviated = text.partition(f"\n{ABBREVIATIONS}\n")
     body = _after_header(body).replace("-", " ")
     if any(odd in body for odd in ("  ", "\t", " \n", "\n ")):  # edited by hand: tidy each line
@@ -63,9 +76,9 @@ def vocabulary() -> Vocabulary:
         if line.strip() and not line.startswith("#"):
             short, _, full = line.partition("\t")
             abbreviations[short.strip()] = full.strip() or short.strip()
-    first_words = frozenset(name.partition(" ")[0] for name in names)
+    first_words = {name.partition(" ")[0] for name in names}
     longest = max(map(str.count, names, itertools.repeat(" ")), default=0) + 1
-    return Vocabulary(frozenset(names), abbreviations, first_words, longest)
+    return "\n".join(sorted(names)), abbreviations, "\n".join(sorted(first_words)), longest
 
 
 def _after_header(text: str) -> str:

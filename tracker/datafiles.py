@@ -1,28 +1,48 @@
 """Load the data files shipped in tracker/data: word lists, rule packs, cue lexicons.
 
 Word lists are data so that adding a rule is a data-only change; this module is the one
-place that reads them (with the C YAML parser when it is installed).
+place that reads them (with the C YAML parser when it is installed). What they parse and
+compile to is kept from one run to the next (tracker.warm).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from tracker.yamlio import load_yaml
+from tracker import warm
 
 
 def load_data(name: str) -> Any:
     """Load one packaged YAML data file, by its path under tracker/data."""
-    return load_yaml(data_text(name), round_trip=False, fast=True)
+
+    def parse() -> Any:
+        from tracker.yamlio import load_yaml  # not imported at all when every file is kept
+
+        return load_yaml(data_text(name), round_trip=False, fast=True)
+
+    return warm.value(f"data/{name}", (data_stamp(name),), parse)
 
 
 def data_text(name: str) -> str:
     """Return the text of one packaged data file, by its path under tracker/data."""
     return resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def data_stamp(name: str) -> str:
+    """Return what tells one version of a packaged data file from another without reading it:
+    its size and time of change, as Python tells a module's source from its __pycache__ (the
+    text itself where the package is no folder of files)."""
+    found = resources.files("tracker.data").joinpath(name)
+    try:
+        info = os.stat(found)  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        return data_text(name)
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def data_names(folder: str) -> list[str]:
@@ -33,7 +53,7 @@ def data_names(folder: str) -> list[str]:
 
 def word_pattern(patterns: list[str]) -> re.Pattern[str]:
     """Compile patterns into one case-insensitive pattern that matches whole words only."""
-    return re.compile(word_regex(patterns), re.I)
+    return warm.pattern(word_regex(patterns), re.I)
 
 
 def word_regex(patterns: list[str]) -> str:
@@ -51,11 +71,11 @@ class Folded:
 
     @cached_property
     def lowered(self) -> re.Pattern[str]:
-        return re.compile(lowercase_regex(self.source))
+        return warm.pattern(lowercase_regex(self.source))
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source, re.I)
+        return warm.pattern(self.source, re.I)
 
     def find(self, text: str, lowered: str | None = None) -> tuple[int, int] | None:
         """Return where the first match in text starts and ends, if there is one (lowered:
@@ -91,21 +111,15 @@ def folded_words(patterns: list[str]) -> Folded:
 
 def lowercase_regex(source: str) -> str:
     """Lowercase a regular expression's letters, but not its escapes (\\S is not \\s)."""
-    out: list[str] = []
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            end = index + 2
-            if source.startswith("N{", index + 1):  # a character named \\N{...}
-                end = source.index("}", index) + 1
-            out.append(source[index:end])
-            index = end
-            continue
-        if source.startswith("(?P", index):  # a named group's syntax, not its name
-            out.append("(?P")
-            index += 3
-            continue
-        out.append(char.lower())
-        index += 1
-    return "".join(out)
+    parts: list[str] = []
+    done = 0
+    for kept in _KEEP_CASE.finditer(source):
+        parts.append(source[done : kept.start()].lower())
+        parts.append(kept.group())
+        done = kept.end()
+    parts.append(source[done:].lower())
+    return "".join(parts)
+
+
+# Escapes (a character named \\N{...} whole) and the syntax of a named group, not its name.
+_KEEP_CASE = re.compile(r"\\N\{[^}]*\}|\\.|\(\?P", re.S)

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tracker import warm
 from tracker.datafiles import Folded, load_data
 from tracker.markers import strip_trailing_markers
 from tracker.model import KINDS
 from tracker.readers import without_terminal_codes
 
-SENTENCE_END = re.compile(r"[.!?][\"”’'»)\]*]*$")
+SENTENCE_END = warm.pattern(r"[.!?][\"”’'»)\]*]*$")
 MIN_WORDS_WITHOUT_STOP = 8
 
 
@@ -55,7 +56,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         kinds={kind: alternation(cues["kinds"][kind]) for kind in KINDS},
         table_values=alternation(cues["table_values"]),
-        imperative=re.compile(rf"^(?:{openers})\b", re.I),
+        imperative=warm.pattern(rf"^(?:{openers})\b", re.I),
         non_claim={name: alternation(p, False) for name, p in rules["patterns"].items()},
         rules={str(name): str(rule) for name, rule in rules["rules"].items()},
     )

@@ -35,11 +35,14 @@ from tracker.paths import display_path, display_paths
 
 if TYPE_CHECKING:  # extraction's modules are imported when a document needs checking:
     # a run whose documents' findings all come from the cache starts faster without them
+    from tracker.checks.document.base import Memo
     from tracker.resolve import Resolver
     from tracker.similar import ClaimMatcher
 
 CACHE_KIND = "document"
 KNOWN_CLAIMS_KIND = "known-claims"
+# What the checks judged of each page's sentences, kept for the writer's next edit of it.
+SENTENCES_KIND = "sentences"
 # Below this many documents to work on, starting worker processes costs more than it saves,
 # unless this process has this many unchanged documents' findings to read meanwhile.
 MIN_PARALLEL = 8
@@ -94,6 +97,7 @@ class Result:
     findings: list[Finding]
     claims: int
     payload: bytes = b""  # what the cache stores, when the context asks for it
+    memo: dict[str, Any] | None = None  # the sentences' judgments, when a memo was kept
 
 
 class DocumentStream:
@@ -142,6 +146,7 @@ class DocumentStream:
             self._watch,
             self._alongside,
             worth_workers,
+            self._memo_of if self.cache.enabled else None,
         )
         for start in range(0, len(self.paths), STORE_BATCH):
             indexes = range(start, min(start + STORE_BATCH, len(self.paths)))
@@ -196,6 +201,20 @@ class DocumentStream:
             self.cache.put_encoded(
                 CACHE_KIND, ((self.shown[i], self.wanted[i], r.payload) for i, r in checked)
             )
+            memos = [(self.shown[i], self._memo_stamp, r.memo) for i, r in checked if r.memo]
+            self.cache.put_many(SENTENCES_KIND, memos)
+
+    @cached_property
+    def _memo_stamp(self) -> str:
+        return stamp(self.context.digest)
+
+    def _memo_of(self, path: Path) -> Memo:
+        """Return what the checks judged of a page's sentences when it was last checked here."""
+        from tracker.checks.document.base import Memo
+
+        name = display_path(path, self.context.root)
+        before = self.cache.get(SENTENCES_KIND, name, self._memo_stamp)
+        return Memo(before if isinstance(before, dict) else {})
 
 
 def stream_documents(
@@ -232,9 +251,12 @@ def _work(
     watch: Callable[[list[Path]], Iterable[Path]],
     alongside: Callable[[], object] = lambda: None,
     worth_workers: bool = False,
+    memo_of: Callable[[Path], Memo] | None = None,
 ) -> Iterator[Result]:
     """Start checking documents, do the work alongside, and return the results to come, in
-    order: the workers run while this process reads what the cache holds."""
+    order: the workers run while this process reads what the cache holds. A page checked in
+    this process reuses its sentences' judgments of the last check (memo_of); workers, which
+    check many pages at once, judge every sentence."""
     allowed = available_cores() if jobs <= 0 else jobs
     workers = min(allowed, len(paths))
     # One process when asked for, or when workers would not pay; else even one worker, so
@@ -243,7 +265,7 @@ def _work(
         global _CONTEXT
         _CONTEXT = context
         alongside()
-        return (check_one(path) for path in watch(paths))
+        return (check_one(path, memo_of(path) if memo_of else None) for path in watch(paths))
     from concurrent.futures import ProcessPoolExecutor  # only for runs worth the workers
 
     if workers > 1:
@@ -289,8 +311,9 @@ def _adopt(context: Context) -> None:
     _CONTEXT = context
 
 
-def check_one(path: Path) -> Result:
-    """Extract one document and run the document checks on it (in this process)."""
+def check_one(path: Path, memo: Memo | None = None) -> Result:
+    """Extract one document and run the document checks on it (in this process), with what
+    its last check judged of its sentences when a memo is given."""
     from tracker.checks.document.base import DocumentAudit
     from tracker.checks.document.registry import run_document_checks
     from tracker.extract import extract
@@ -301,6 +324,8 @@ def check_one(path: Path) -> Result:
     name = display_path(path, context.root)
     audit = DocumentAudit(name, None, context.sources, context.matcher, context.bibliography)
     audit.config = context.config
+    if memo is not None:
+        audit.memo = memo
     claims = 0
     try:
         audit.extraction = extract(path, context.sources, context.root, context.resolver)
@@ -309,4 +334,4 @@ def check_one(path: Path) -> Result:
         audit.error = str(err)
     findings = run_document_checks(audit, context.config)
     payload = encode_payload([encode(findings), claims]) if context.store else b""
-    return Result(name, findings, claims, payload)
+    return Result(name, findings, claims, payload, memo.now if memo is not None else None)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from tracker import warm
 from tracker.model import Source
 from tracker.verification import FOUND, SourceResult, record_level
 
@@ -61,7 +62,7 @@ def vocabulary() -> dict[str, Level]:
 
 
 def compile_cues(cues: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(rf"(?<![\w-])(?:{cue})" for cue in cues), re.I)
+    return warm.pattern("|".join(rf"(?<![\w-])(?:{cue})" for cue in cues), re.I)
 
 
 def evidence_of(source: Source, verified: SourceResult | None = None) -> Evidence:

@@ -11,26 +11,28 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from tracker import warm
+
 # A DOI: "10.", a registrant code of four to nine digits (with sub-codes), "/" and a suffix
 # of printable characters (the DOI Handbook, section 2.2; Crossref's recommended pattern).
 # Quotes, braces, backslashes and the like never stand in one: they mark junk pasted with it.
-DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"'{}\\^`|]+")
+DOI = warm.pattern(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"'{}\\^`|]+")
 # What may stand before a DOI: resolver links (any scheme, www., dx.), "doi:" and "DOI ".
-DOI_PREFIX = re.compile(
+DOI_PREFIX = warm.pattern(
     r"^(?:(?:https?://)?(?:www\.|dx\.)?doi\.org/|doi\s*:\s*|doi\s+)", re.IGNORECASE
 )
 # Punctuation a sentence or a reference list puts after a DOI; a closing bracket only when
 # the DOI does not open it (10.1016/0006-2952(76)90226-8 keeps its own).
 TRAILING = ".,;:'\"”’>"
-PMID = re.compile(r"[1-9]\d{0,8}")
-PUBMED_LINK = re.compile(
+PMID = warm.pattern(r"[1-9]\d{0,8}")
+PUBMED_LINK = warm.pattern(
     r"^(?:https?://)?(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)"
     r"(\d+)/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-PMID_LABEL = re.compile(r"^pmid\s*:?\s*", re.IGNORECASE)
-PMCID = re.compile(r"(?:PMC)?([1-9]\d{0,8})", re.IGNORECASE)
-PMC_LINK = re.compile(
+PMID_LABEL = warm.pattern(r"^pmid\s*:?\s*", re.IGNORECASE)
+PMCID = warm.pattern(r"(?:PMC)?([1-9]\d{0,8})", re.IGNORECASE)
+PMC_LINK = warm.pattern(
     r"^(?:https?://)?(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/"
     r"articles/)(PMC\d+)/?(?:[?#].*)?$",
     re.IGNORECASE,

@@ -20,6 +20,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from tracker import warm
+
 MAX_RANGE = 100
 # Markers that may close a sentence after its full stop: [2], [1, 3], [^1], [@key], ¹²³.
 # A run of superscripts is taken whole (an atomic group): split anywhere, it would let a
@@ -29,50 +31,52 @@ CLOSING_MARKER = (
     r"|(?>[¹²³⁴⁵⁶⁷⁸⁹⁰][¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*))"
 )
 MARKER_RUN = rf"(?:{CLOSING_MARKER}[ \t]*)+"
-TRAILING_MARKERS = re.compile(rf"(?:\s*{CLOSING_MARKER})+\s*$")
+TRAILING_MARKERS = warm.pattern(rf"(?:\s*{CLOSING_MARKER})+\s*$")
 # The same markers written backwards, to read the run that ends a text from its end: searching
 # forwards, every marker of a long run is tried as its start, in time the square of its length.
 CLOSING_BACKWARDS = (
     r"(?:\][\d,\s\-–—]*\d\[|\][^\[\]\s]+\^\[|\][^\[\]]+@-?\[|[¹²³⁴⁵⁶⁷⁸⁹⁰⁻,]*[¹²³⁴⁵⁶⁷⁸⁹⁰])"
 )
-TRAILING_BACKWARDS = re.compile(rf"\s*(?:{CLOSING_BACKWARDS}\s*)+")
+TRAILING_BACKWARDS = warm.pattern(rf"\s*(?:{CLOSING_BACKWARDS}\s*)+")
 NUMBER_LIST = r"\d{1,6}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
-NUMERIC = re.compile(rf"\[\s*({NUMBER_LIST})\s*\]")
-PARENTHESIZED = re.compile(r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)")
-RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
+NUMERIC = warm.pattern(rf"\[\s*({NUMBER_LIST})\s*\]")
+PARENTHESIZED = warm.pattern(r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)")
+RANGE = warm.pattern(r"(\d+)\s*[-–—]\s*(\d+)")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-SUPERSCRIPT = re.compile(r"(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[⁻–,‐-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
-UNIT_BEFORE = re.compile(r"(?:\b(?:m|cm|mm|km|µm|nm|ft|in|s|kg|g|l)|\d|[)\]])$")
-GLUED_TO_WORD = re.compile(
+SUPERSCRIPT = warm.pattern(r"(?<![\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[⁻–,‐-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+UNIT_BEFORE = warm.pattern(r"(?:\b(?:m|cm|mm|km|µm|nm|ft|in|s|kg|g|l)|\d|[)\]])$")
+GLUED_TO_WORD = warm.pattern(
     r"(?<=[a-z]{3})(?<![A-Z]\w\w)(\d{1,3}(?:[-–,]\d{1,3})*)(?=[\s.,;:)\]]|$)"
 )
-AFTER_STOP = re.compile(r"(?<=[a-z)”\"’][.,;:])(\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z“\"(]|\s*$)")
+AFTER_STOP = warm.pattern(r"(?<=[a-z)”\"’][.,;:])(\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z“\"(]|\s*$)")
 NAME = r"(?:[A-Z][\w'’\-]+(?:\s(?:van|von|de|der|da|del|di|le|la)\s[A-Z][\w'’\-]+)?)"
 AUTHORS = rf"{NAME}(?:\s+et\s+al\.?|,?\s+(?:&|and)\s+{NAME})?"
 YEAR = r"(?:19|20)\d{2}[a-z]?"
-AUTHOR_YEAR_ITEM = re.compile(rf"({AUTHORS}),?\s+({YEAR})")
+AUTHOR_YEAR_ITEM = warm.pattern(rf"({AUTHORS}),?\s+({YEAR})")
 # The lookahead makes sure the bracket is closed before each ";" in it is tried as the place
 # where the names start: an unclosed one would take time in the square of its length.
-PARENTHETICAL = re.compile(rf"\((?=[^()]*\))(?:[^()]*?;\s*)?{AUTHORS},?\s+{YEAR}(?:[^()]*)\)")
-NARRATIVE = re.compile(rf"\b({AUTHORS})\s+\(({YEAR})\)")
+PARENTHETICAL = warm.pattern(rf"\((?=[^()]*\))(?:[^()]*?;\s*)?{AUTHORS},?\s+{YEAR}(?:[^()]*)\)")
+NARRATIVE = warm.pattern(rf"\b({AUTHORS})\s+\(({YEAR})\)")
 NOT_NAMES = frozenset(
     "In The This That These Since From Until By On At For Between After Before During Of And"
     " January February March April May June July August September October November December"
     " Spring Summer Autumn Fall Winter Figure Table Version".split()
 )
 # Likewise, each "@" is tried only in a closed bracket.
-PANDOC_GROUP = re.compile(r"\[(?=[^\[\]]*\])([^\[\]]*?-?@[\w][^\[\]]*)\]")
-PANDOC_ITEM = re.compile(r"-?@([\w][\w:.#$%&\-+?<>~/]*[\w])(?:,\s*([^;]+))?")
-PANDOC_BARE = re.compile(r"(?<![\w@.\[-])@([A-Za-z_][\w:.#$%&\-+?<>~/]*[\w])")
-LATEX_CITE = re.compile(
+PANDOC_GROUP = warm.pattern(r"\[(?=[^\[\]]*\])([^\[\]]*?-?@[\w][^\[\]]*)\]")
+PANDOC_ITEM = warm.pattern(r"-?@([\w][\w:.#$%&\-+?<>~/]*[\w])(?:,\s*([^;]+))?")
+PANDOC_BARE = warm.pattern(r"(?<![\w@.\[-])@([A-Za-z_][\w:.#$%&\-+?<>~/]*[\w])")
+LATEX_CITE = warm.pattern(
     r"\\(?:cite|citep|citet|parencite|textcite|autocite|footcite|supercite)\*?"
     r"(?:\[([^\[\]]*)\])?(?:\[([^\[\]]*)\])?\{([^{}]*)\}"
 )
-DOI_LINK = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
-PMID_LINK = re.compile(r"(?:\bPMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{4,9})/?", re.I)
-FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
-DIGIT = re.compile(r"\d")
-YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+DOI_LINK = warm.pattern(
+    r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I
+)
+PMID_LINK = warm.pattern(r"(?:\bPMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)(\d{4,9})/?", re.I)
+FOOTNOTE = warm.pattern(r"\[\^([^\[\]\s]+)\]")
+DIGIT = warm.pattern(r"\d")
+YEAR_DIGITS = warm.pattern(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)

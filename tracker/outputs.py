@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tracker import warm
 from tracker.model import Citation, Finding, Severity, Source
 
 if TYPE_CHECKING:  # extraction pulls in the readers and lexicons, which findings do not need
@@ -32,7 +33,9 @@ class ExitStatus(IntEnum):
 # What a terminal or a CI log would act on rather than show: C0 and C1 control characters
 # (an escape sequence can retitle a terminal or hide a line; tab and line feed are kept) and
 # the bidirectional controls, which reorder what is shown (CVE-2021-42574, "Trojan Source").
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = warm.pattern(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def visible(text: str) -> str:
@@ -62,7 +65,7 @@ def json_safe(text: str) -> str:
 
 
 BIDI_CONTROL_CHARACTERS = tuple(map(chr, BIDI_ESCAPES))
-BIDI_CONTROLS = re.compile("[" + "".join(BIDI_CONTROL_CHARACTERS) + "]")
+BIDI_CONTROLS = warm.pattern("[" + "".join(BIDI_CONTROL_CHARACTERS) + "]")
 
 
 # ANSI colours of the severity word on a terminal: red, yellow, cyan, as linters show them.

@@ -11,29 +11,30 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from tracker import warm
 from tracker.readers import Block, DocumentText
 
-HEADINGS = re.compile(
+HEADINGS = warm.pattern(
     r"(?:references?|sources?|bibliography|works cited|literature(?: cited)?|citations|"
     r"further reading|notes and references|references and notes)",
     re.I,
 )
 HEADING_DECORATION = " \t#*_:"
-SOURCE_LINE = re.compile(r"sources?\s*:\s*", re.I)
-EXPLICIT_NUMBER = re.compile(r"\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s+")
-DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
-PMID = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", re.I)
-YEAR_IN_PARENS = re.compile(r"\((\d{4})[a-z]?\)")
-YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
+SOURCE_LINE = warm.pattern(r"sources?\s*:\s*", re.I)
+EXPLICIT_NUMBER = warm.pattern(r"\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s+")
+DOI = warm.pattern(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+PMID = warm.pattern(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", re.I)
+YEAR_IN_PARENS = warm.pattern(r"\((\d{4})[a-z]?\)")
+YEAR = warm.pattern(r"\b((?:19|20)\d{2})[a-z]?\b")
 # A match never starts inside a run of spaces: tried at every space of a long run, these two
 # took time in the square of the run's length.
-VENUE_DASH = re.compile(r"(?<!\s)\s+[–—-]\s+")
-VOLUME_OR_YEAR = re.compile(r"(?<!\s)(?:\s*[,;:(]\s*\d|\s+\d)")
-PERIOD_SPLIT = re.compile(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
-NAME_LIKE = re.compile(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
+VENUE_DASH = warm.pattern(r"(?<!\s)\s+[–—-]\s+")
+VOLUME_OR_YEAR = warm.pattern(r"(?<!\s)(?:\s*[,;:(]\s*\d|\s+\d)")
+PERIOD_SPLIT = warm.pattern(r"(?<![A-Z])\.\s+(?=[A-Z0-9])")
+NAME_LIKE = warm.pattern(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
 # The authors end on a character that is not a space, for the same reason.
-APA_AUTHORS = re.compile(r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
-VANCOUVER_AUTHORS = re.compile(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
+APA_AUTHORS = warm.pattern(r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
+VANCOUVER_AUTHORS = warm.pattern(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
 
 
 @dataclass(frozen=True)

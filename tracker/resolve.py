@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tracker import warm
 from tracker.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from tracker.model import Citation, Source
 from tracker.references import ParsedReference
@@ -34,10 +35,10 @@ STOP_WORDS = frozenset(
     ).split()
 )
 # Words in any script: "sécurité", "Müller" and "β-catenin" are words too.
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+WORD = warm.pattern(r"[^\W_]+(?:['’][^\W_]+)?")
 # LaTeX left out of words: commands (\emph), accent commands (\" in M{\"u}ller), braces.
-LATEX = re.compile(r"\\[a-zA-Z]+\s*|\\[^a-zA-Z\s]|[{}\\]")
-ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+LATEX = warm.pattern(r"\\[a-zA-Z]+\s*|\\[^a-zA-Z\s]|[{}\\]")
+ACRONYM = warm.pattern(r"^[A-Z][A-Z0-9]{1,7}$")
 WEIGHTS = {"title": 0.45, "journal": 0.2, "year": 0.15, "author": 0.2}
 AUTHOR_YEAR_SCORE = 0.9
 ACCEPT = 0.55
@@ -338,7 +339,7 @@ def _plain(value: str | None) -> str | None:
     return LATEX.sub("", value) if value else None
 
 
-POSSESSIVE = re.compile(r"['’][^\W\d_]+$")
+POSSESSIVE = warm.pattern(r"['’][^\W\d_]+$")
 
 
 def words_of(text: str) -> Words:
@@ -510,7 +511,7 @@ def first_family_name(bibtex_authors: str) -> str:
     return fold(" ".join(words))
 
 
-AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+AND = warm.pattern(r"\s+and\s+", re.IGNORECASE)
 
 
 def _family_by_pybtex(bibtex_authors: str) -> str:

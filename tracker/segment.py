@@ -12,18 +12,21 @@ from dataclasses import dataclass
 
 import nupunkt
 
+from tracker import warm
 from tracker.markers import MARKER_RUN
 from tracker.readers import Block, DocumentText
 
 SPLIT_KINDS = ("paragraph", "list_item")
-LEADING_MARKERS = re.compile(MARKER_RUN)
-MARKER_THEN_SENTENCE = re.compile(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r"(?=\s+[\"“‘(]?[A-Z])")
+LEADING_MARKERS = warm.pattern(MARKER_RUN)
+MARKER_THEN_SENTENCE = warm.pattern(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r"(?=\s+[\"“‘(]?[A-Z])")
 # Sentence ends Punkt misses: before a word it has not seen capitalised ("intestine.
 # Hi-Maize shows"), and after a letter that names a vitamin or a type rather than an
 # initial ("vitamin A. Instead"). A lower-case word of three letters or more is no
 # abbreviation that a capitalised word follows.
 # The full stop may carry a marker that copying flattened into digits ("average.1 Blue").
-MISSED_END = re.compile(r"(?<=[A-Za-z])[.!?](?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])")
+MISSED_END = warm.pattern(
+    r"(?<=[A-Za-z])[.!?](?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])"
+)
 NAMED_BY_LETTER = ("vitamin", "hepatitis", "type", "group", "class", "phase", "grade", "stage")
 
 

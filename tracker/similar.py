@@ -15,17 +15,17 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from tracker import warm
 from tracker.config import register_paths
 from tracker.limits import MAX_REGISTER_BYTES, TooLarge, read_bytes
 from tracker.markers import find_markers
-from tracker.yamlio import YamlProblem, load_yaml
 
 MIN_SCORE = 85.0
 MIN_LENGTH_RATIO = 0.6
 # Added to the share of letters unshared words may hold (see unshared_share).
 SHARE_MARGIN = 0.04
 CANDIDATES = 5
-WORD = re.compile(r"\w+")
+WORD = warm.pattern(r"\w+")
 TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -56,6 +56,9 @@ def comparable(text: str) -> str:
 
 def known_claims(folder: Path) -> list[KnownClaim]:
     """Read every register in folder and return its active claims that cite something."""
+    # Imported here: a writer's check reads these claims from the cache while no register changed.
+    from tracker.yamlio import YamlProblem, load_yaml
+
     found: list[KnownClaim] = []
     for path in register_paths(folder):
         try:

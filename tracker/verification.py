@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tracker import warm
 from tracker.model import Source
 
 RESULTS_FILE = "sources/verification.json"
@@ -220,7 +221,7 @@ def fold(text: str) -> str:
 
 
 # What a publisher puts before the title of a retracted or withdrawn work.
-NOTICE_PREFIX = re.compile(
+NOTICE_PREFIX = warm.pattern(
     r"^\s*(?:retracted|withdrawn|retraction|expression of concern)\s*:\s*", re.I
 )
 

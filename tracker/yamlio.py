@@ -38,6 +38,7 @@ from ruamel.yaml.nodes import MappingNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarfloat import ScalarFloat
 
+from tracker import warm
 from tracker.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 
@@ -64,13 +65,13 @@ DEEP_MESSAGE = (
 # A run of flow brackets deeper than the limit. ruamel's scanner looks ahead across such a
 # run in time the square of its length before the depth limit can stop it, so it is refused
 # before parsing. Claim texts never hold fifty-odd brackets in a row.
-_DEEP_FLOW = re.compile(rf"(?:[\[{{][ \t\r\n]*){{{MAX_YAML_DEPTH + 1}}}")
+_DEEP_FLOW = warm.pattern(rf"(?:[\[{{][ \t\r\n]*){{{MAX_YAML_DEPTH + 1}}}")
 # Text the two parsers are known to read differently goes to ruamel's: a "!" where a tag could
 # start (libyaml's nodes do not tell a tag written out from one resolved, and ruamel keeps
 # written tags), tabs, which libyaml takes in more places, the line breaks of YAML 1.1
 # that YAML 1.2 reads as text, and a byte-order mark after the first character (libyaml
 # passes over a second one at the start; ruamel reads it as text).
-_LIBYAML_DIFFERS = re.compile(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]|(?s:.)\ufeff", re.M)
+_LIBYAML_DIFFERS = warm.pattern(r"(?:^|[\s\[{,])!|[\t\x85\u2028\u2029]|(?s:.)\ufeff", re.M)
 
 
 def load_yaml(text: str, *, round_trip: bool = True, fast: bool = False) -> Any:

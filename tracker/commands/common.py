@@ -88,23 +88,34 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tracker.atomic import ConcurrentEditError, WriteRefused
-        from tracker.config import ProjectError
-        from tracker.readers import ReaderError
-
         try:
             return command(*args, **kwargs)
-        except (ProjectError, ReaderError, ConcurrentEditError, WriteRefused) as err:
-            raise UserError(str(err)) from err
         except Exception as err:
-            # Only a command that edits registers can raise RegisterError, and it has imported
-            # tracker.register_roundtrip by then; the writers' check never pays for that import.
-            register = sys.modules.get("tracker.register_roundtrip")
-            if register is not None and isinstance(err, register.RegisterError):
+            if isinstance(err, _user_error_types()):
                 raise UserError(str(err)) from err
             raise
 
     return wrapper
+
+
+# The exceptions that mean the user has something to fix, by module. Only a module that has
+# been imported can have raised one, so a writer's check never imports a module for them
+# (tracker.atomic alone pulls in tempfile, shutil and the compression modules).
+USER_ERRORS = {
+    "tracker.config": ("ProjectError",),
+    "tracker.readers": ("ReaderError",),
+    "tracker.atomic": ("ConcurrentEditError", "WriteRefused"),
+    "tracker.register_roundtrip": ("RegisterError",),
+}
+
+
+def _user_error_types() -> tuple[type[Exception], ...]:
+    return tuple(
+        getattr(module, name)
+        for module_name, names in USER_ERRORS.items()
+        if (module := sys.modules.get(module_name)) is not None
+        for name in names
+    )
 
 
 def progress(items: Any, label: str) -> Any:

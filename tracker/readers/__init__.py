@@ -14,10 +14,10 @@ from __future__ import annotations
 import bisect
 import importlib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker import warm
 from tracker.limits import (
     MAX_DOCUMENT_BYTES,
     MAX_PACKAGE_BYTES,
@@ -40,13 +40,13 @@ def line_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in NEWLINE.finditer(text)]
 
 
-NEWLINE = re.compile("\n")
+NEWLINE = warm.pattern("\n")
 
 
 # Escape sequences and control characters a terminal acts on, and the bidirectional
 # controls: invisible in the page as shown, so they decide nothing about its layout or its
 # claims (outputs write them out: tracker.outputs.visible).
-TERMINAL_CODES = re.compile(
+TERMINAL_CODES = warm.pattern(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     "|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker import warm
 from tracker.markers import strip_trailing_markers
 from tracker.readers import Block, DocumentText, without_terminal_codes
 
-BULLET = re.compile(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
-TERMINAL = re.compile(r"[.!?][\"”’'»)\]]*$")
+BULLET = warm.pattern(r"[ \t]*(?:[•●▪◦·‣∙*+\-–]|\d{1,3}[.)])[ \t]+")
+TERMINAL = warm.pattern(r"[.!?][\"”’'»)\]]*$")
 # "[12] Author. Title..." opens an entry of a numbered reference list: never a continuation.
-NUMBERED_ENTRY = re.compile(r"\[\d{1,3}\][ \t]")
+NUMBERED_ENTRY = warm.pattern(r"\[\d{1,3}\][ \t]")
 HEADING_MAX_WORDS = 14
 SOFT_WRAP_MIN_CHARS = 60
 TABLE_MIN_LINES = 3

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from tracker.config import Config
 from tracker.extract import Extraction
 from tracker.model import Claim, Finding, Problem, Severity, Source
 from tracker.similar import ClaimMatcher
+
+T = TypeVar("T")
+
+
+@dataclass
+class Memo:
+    """What the checks of a page judged sentence by sentence the last time it was checked, and
+    what they judge now.
+
+    A writer's edit changes a sentence or two; the other sentences' judgments are taken from
+    here. A key names everything a judgment reads of its sentence; what it reads of the
+    project (settings, bibliography, registers) stamps the whole memo, which is dropped when
+    any of it changes. Values are plain data (they are stored as JSON).
+    """
+
+    before: dict[str, Any] = field(default_factory=dict)
+    now: dict[str, Any] = field(default_factory=dict)
+
+    def recall(self, key: str, judge: Callable[[], T]) -> T:
+        """Return the judgment kept under key, or judge now and keep it."""
+        if key in self.before:
+            self.now[key] = self.before[key]
+        elif key not in self.now:
+            self.now[key] = judge()
+        return self.now[key]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -21,6 +48,7 @@ class DocumentAudit:
     bibliography: str = "references.bib"
     error: str | None = None
     config: Config | None = None
+    memo: Memo = field(default_factory=Memo)
 
     def problems(self, kind: str) -> list[Problem]:
         """Return what the extraction found wrong of one kind (nothing when it could not run)."""

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tracker.cache import digest
 from tracker.checks.document.base import DocumentAudit, at_sentence
 from tracker.checks.language.overclaim import describe
 from tracker.checks.regulatory import disease_claim
 from tracker.evidence import evidence_of, strongest
-from tracker.judgement import Judged, hits, may_break, rules_of
+from tracker.judgement import Judged, Rule, hits, may_break, rules_of
 from tracker.model import Claim, Finding, Severity
 
 ID = "document.wording"
@@ -22,20 +23,34 @@ CHECKS = ("language.overclaim", "regulatory.status_claim", "regulatory.disease_c
 def check(audit: DocumentAudit) -> Iterator[Finding]:
     if audit.extraction is None:
         return
-    chosen = [rule for check_id in CHECKS for rule in rules_of(check_id, audit.config)]
+    chosen: list[Rule] | None = None  # loaded only for a sentence not judged before
     for claim in audit.extraction.claims:
-        # Screened first: the evidence of cited sources is weighed only for flagged wording.
-        if not may_break(chosen, claim.text) and not disease_claim.cued(claim.text):
-            continue
-        judged = Judged(claim.text, tuple(claim.kinds), bool(claim.citations))
-        evidence = strongest(evidence_of(audit.sources[k]) for k in known_keys(audit, claim))
-        broken = hits(chosen, judged, evidence, audit.config)
-        found = [(describe(hit, judged, audit.config), hit.risk) for hit in broken]
-        disease = disease_claim.claimed(claim.text, audit.config, evidence)
-        if disease:
-            found.append((disease_claim.describe(disease, claim.text), disease.risk))
-        for message, risk in found:
+
+        def judge(claim: Claim = claim) -> list[tuple[str, str]]:
+            nonlocal chosen
+            if chosen is None:
+                chosen = [rule for name in CHECKS for rule in rules_of(name, audit.config)]
+            return judged(audit, chosen, claim)
+
+        cited = "cited" if claim.citations else "uncited"
+        key = digest(claim.text, *claim.kinds, cited, *claim.cited_keys)
+        for message, risk in audit.memo.recall(key, judge):
             yield at_sentence(audit, claim, ID, SEVERITY, message, risk)
+
+
+def judged(audit: DocumentAudit, chosen: list[Rule], claim: Claim) -> list[tuple[str, str]]:
+    """Return what is wrong with a claim's wording, as messages and their risks."""
+    # Screened first: the evidence of cited sources is weighed only for flagged wording.
+    if not may_break(chosen, claim.text) and not disease_claim.cued(claim.text):
+        return []
+    judged = Judged(claim.text, tuple(claim.kinds), bool(claim.citations))
+    evidence = strongest(evidence_of(audit.sources[k]) for k in known_keys(audit, claim))
+    broken = hits(chosen, judged, evidence, audit.config)
+    found = [(describe(hit, judged, audit.config), hit.risk) for hit in broken]
+    disease = disease_claim.claimed(claim.text, audit.config, evidence)
+    if disease:
+        found.append((disease_claim.describe(disease, claim.text), disease.risk))
+    return found
 
 
 def known_keys(audit: DocumentAudit, claim: Claim) -> list[str]:

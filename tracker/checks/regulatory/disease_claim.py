@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
+from tracker import warm
 from tracker.checks.base import Audit, at_claim, excerpt
 from tracker.checks.language.overclaim import judged
 from tracker.conditions import Mention, mentions, words
@@ -30,9 +31,11 @@ ID = "regulatory.disease_claim"
 SEVERITY = Severity.ERROR
 SUMMARY = "a claim says the product treats, cures or prevents a named disease or condition"
 # Where a statement about one condition ends and another begins.
-CLAUSE_END = re.compile(r"[.;:!?](?:\s|$)|\s(?:but|while|whereas|although|however|yet)\s", re.I)
+CLAUSE_END = warm.pattern(r"[.;:!?](?:\s|$)|\s(?:but|while|whereas|although|however|yet)\s", re.I)
 # What may stand between two conditions of one list: "arthritis, COPD and MS".
-LIST_GAP = re.compile(r"^(?:[\s,/&]|\b(?:and|or|as well as|including|such as|like|even)\b)*$", re.I)
+LIST_GAP = warm.pattern(
+    r"^(?:[\s,/&]|\b(?:and|or|as well as|including|such as|like|even)\b)*$", re.I
+)
 
 
 @dataclass(frozen=True)
