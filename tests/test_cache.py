@@ -307,6 +307,21 @@ def test_an_edited_page_judges_again_only_its_changed_sentences(
     assert len(judged) == 4
 
 
+def test_many_pages_checked_at_once_keep_no_memo(tmp_path: Path) -> None:
+    root = write_project(tmp_path, pages(drafts.MIN_PARALLEL))
+    paths = content_documents(root / "content/drafts")
+    cache = Cache.for_project(root)
+    try:
+        check_documents(paths, context_for(root), cache, 1)
+        assert len(cache.digests(drafts.CACHE_KIND)) == drafts.MIN_PARALLEL
+        assert cache.digests(drafts.SENTENCES_KIND) == {}
+        paths[0].write_text("# Page 0\n\nZinc cures colds in everyone.\n", encoding="utf-8")
+        check_documents(paths, context_for(root), cache, 1)  # a writer's one page: a memo
+        assert list(cache.digests(drafts.SENTENCES_KIND)) == ["content/drafts/page-00.md"]
+    finally:
+        cache.close()
+
+
 def test_the_audit_streams_findings_in_order_of_place(tmp_path: Path) -> None:
     root = write_project(tmp_path, pages(12))
     code, findings = run(root, "-j", "2", "--no-exit")

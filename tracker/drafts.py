@@ -146,7 +146,8 @@ class DocumentStream:
             self._watch,
             self._alongside,
             worth_workers,
-            self._memo_of if self.cache.enabled else None,
+            # A memo pays for a writer's few pages, not for an audit's thousands.
+            self._memo_of if self.cache.enabled and len(self.todo) < MIN_PARALLEL else None,
         )
         for start in range(0, len(self.paths), STORE_BATCH):
             indexes = range(start, min(start + STORE_BATCH, len(self.paths)))
