@@ -668,6 +668,15 @@ def test_control_characters_of_a_page_are_written_out(tmp_path: Path, args, raw_
         assert "\\u001b" in out or "\\u001B" in out  # escaped as JSON requires
 
 
+def test_every_character_written_out_is_unprintable() -> None:
+    # visible() passes printable text on untouched: nothing it must write out may be printable.
+    from tracker.outputs import INVISIBLE
+
+    acted_on = [chr(c) for c in range(0x3000) if INVISIBLE.match(chr(c))]
+    assert len(acted_on) > 60
+    assert not [c for c in acted_on if c.isprintable()]
+
+
 # ---------------------------------------------------------------------------------------------
 # Every file is read through one guarded path: regular files only, within a size limit
 

@@ -40,7 +40,8 @@ INVISIBLE = warm.pattern(
 
 def visible(text: str) -> str:
     """Return text with control and bidirectional characters written out: `\x1b`, `U+202E`."""
-    return INVISIBLE.sub(_written_out, text)
+    # Every character INVISIBLE matches is unprintable, and nearly every text is printable.
+    return text if text.isprintable() else INVISIBLE.sub(_written_out, text)
 
 
 def _written_out(match: re.Match[str]) -> str:
