@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,8 +48,6 @@ MIN_TITLE = 0.3
 VETO_OVERRIDE_TITLE = 0.9
 MARGIN = 0.05
 STEM_PREFIX = 6
-# How many entries a C-level set operation goes through in the time Python tests one.
-PYTHON_OVER_C = 8
 # References resolved kept for reuse: pages of one site cite the same works alike.
 RESOLUTIONS_KEPT = 4096
 
@@ -72,6 +70,8 @@ class Words:
 
     tokens: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
+    # The tokens' first letters, where acronyms are looked for (words_of fills it in).
+    initials: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,12 @@ class _Entry:
     positions: dict[str, list[int]]
     venue: str | None
     publisher: str | None
+    # The year as year_score compares it (its first four characters); None when none is given.
     year: str | None
     # The first author's family name; None when the entry names no author.
     family: str | None
+    # The same number for entries of the same venue and publisher.
+    venue_id: int
 
 
 @dataclass
@@ -108,10 +111,13 @@ class Resolver:
     _by_year: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
     _by_family: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
     _year_sets: dict[str, set[str]] = field(default_factory=dict)
+    _year_sets_without_author: dict[str, set[str]] = field(default_factory=dict)
+    _posting_sets: dict[str, set[str]] = field(default_factory=dict)
     _resolved: dict[ParsedReference, Resolution] = field(default_factory=dict)
     _id_indexes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        venue_ids: dict[tuple[str | None, str | None], int] = {}
         for key, source in self.sources.items():
             authors = source.get("author")
             family = first_family_name(authors) if authors else None
@@ -126,13 +132,16 @@ class Resolver:
                 self._by_pmid.setdefault(source.pmid, key)
             words = words_of(source.get("title") or "")
             positions = stem_positions(words.tokens)
+            venue = _plain(source.journal or source.get("booktitle"))
+            publisher = _plain(source.get("publisher"))
             self._entries[key] = _Entry(
                 words,
                 positions,
-                _plain(source.journal or source.get("booktitle")),
-                _plain(source.get("publisher")),
-                source.year,
+                venue,
+                publisher,
+                source.year.strip()[:4] if source.year else None,
                 family,
+                venue_ids.setdefault((venue, publisher), len(venue_ids)),
             )
             for token in positions:
                 self._index[token].append(key)
@@ -222,48 +231,69 @@ class Resolver:
             return
         surnames = reference_surnames(ref.authors) if ref.authors else None
         stems = [stem(token) for token in label.tokens]
+        counted = Counter(stems)
         close = self._close_titles(label, stems)
+        ref_year = ref.year.strip() if ref.year else None
+        venues: dict[int, tuple[float | None, bool]] = {}  # by venue_id: entries share venues
         for key in self._allowed(ref, set(stems), surnames) | close:
             entry = self._entries[key]
-            year = year_score(ref.year, entry.year)
+            year = None if ref_year is None or entry.year is None else float(ref_year == entry.year)
             author = None if not surnames or not entry.family else float(entry.family in surnames)
-            venue, publisher = _venue_score(ref.journal, entry.venue, entry.publisher)
+            venue, publisher = venues.get(entry.venue_id) or venues.setdefault(
+                entry.venue_id, _venue_score(ref.journal, entry.venue, entry.publisher)
+            )
             if key not in close and venue == 0.0:
                 continue  # vetoed: its title cannot reach the override
-            title = title_similarity(label, entry.title, entry.positions)
+            title = _title_score(label, counted, entry.title, entry.positions)
             if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
                 continue
-            parts = {"title": title, "journal": venue, "year": year, "author": author}
-            known = {name: value for name, value in parts.items() if value is not None}
-            total = sum(WEIGHTS[name] for name in known)
-            score = sum(WEIGHTS[name] * value for name, value in known.items()) / total
-            yield key, (score, publisher)
+            # The weighted mean of the parts known, summed in WEIGHTS' order.
+            score, total = WEIGHTS["title"] * title, WEIGHTS["title"]
+            for name, value in (("journal", venue), ("year", year), ("author", author)):
+                if value is not None:
+                    score += WEIGHTS[name] * value
+                    total += WEIGHTS[name]
+            yield key, (score / total, publisher)
 
     def _allowed(
         self, ref: ParsedReference, stems: set[str], surnames: set[str] | None
     ) -> set[str]:
         """Return the entries sharing a title stem whose year and first author do not veto."""
         allowed: set[str] | None = None
-        if ref.year and ref.year.strip():
-            allowed = self._years(ref.year.strip())
+        year = ref.year.strip() if ref.year else None
+        if year:
+            allowed = self._years(year)
         if surnames:
-            family = self._by_family.get(None, set()).union(
-                *(self._by_family.get(name, set()) for name in surnames)
-            )
-            allowed = family if allowed is None else allowed & family
-        postings = [self._index.get(s, ()) for s in stems]
-        # Merging the postings runs in C, looking at each allowed entry in Python: the merge
-        # pays until the postings are several times longer.
-        if allowed is None or len(allowed) * PYTHON_OVER_C > sum(map(len, postings)):
-            shared = set().union(*postings)
-            return shared if allowed is None else shared & allowed
-        return {k for k in allowed if not self._entries[k].positions.keys().isdisjoint(stems)}
+            named = set().union(*(self._by_family.get(name, ()) for name in surnames))
+            if allowed is None:
+                allowed = named | self._by_family.get(None, set())
+            else:  # the year's entries without an author are few and asked often: kept
+                allowed = (allowed & named) | self._years_without_author(year or "")
+        if allowed is None:
+            return set().union(*(self._index.get(s, ()) for s in stems))
+        # Each intersection runs in C over the smaller of the two sets.
+        return set().union(*(allowed & self._posting_set(s) for s in stems))
+
+    def _posting_set(self, stem: str) -> set[str]:
+        """Return the entries whose title holds a stem, as a set (made on first use)."""
+        found = self._posting_sets.get(stem)
+        if found is None:
+            found = self._posting_sets[stem] = set(self._index.get(stem, ()))
+        return found
 
     def _years(self, year: str) -> set[str]:
         """Return the entries of a year and those that give none (kept: years are asked often)."""
         found = self._year_sets.get(year)
         if found is None:
             found = self._year_sets[year] = self._by_year.get(year, set()) | self._by_year.get(
+                None, set()
+            )
+        return found
+
+    def _years_without_author(self, year: str) -> set[str]:
+        found = self._year_sets_without_author.get(year)
+        if found is None:
+            found = self._year_sets_without_author[year] = self._years(year) & self._by_family.get(
                 None, set()
             )
         return found
@@ -283,10 +313,11 @@ class Resolver:
         stems = sorted(stems, key=lambda s: len(self._index.get(s, ())))
         rarest = stems[: len(stems) - math.ceil(needed) + 1]
         found = set().union(*(self._index.get(s, ()) for s in rarest))
-        entries = self._entries
-        return {
-            key for key in found if sum(map(entries[key].positions.__contains__, stems)) >= needed
-        }
+        # How many of the label's stems each entry found holds, counted in C stem by stem.
+        held: Counter[str] = Counter()
+        for s in stems:
+            held.update(found & self._posting_set(s))
+        return {key for key, count in held.items() if count >= needed}
 
 
 def tentative(citation: Citation) -> bool:
@@ -363,7 +394,7 @@ def words_of(text: str) -> Words:
                 acronyms.append(piece)
             elif word not in STOP_WORDS:
                 tokens.append(word)
-    return Words(tuple(tokens), tuple(acronyms))
+    return Words(tuple(tokens), tuple(acronyms), "".join(token[:1] for token in tokens))
 
 
 def unaccented(word: str) -> str:
@@ -400,23 +431,31 @@ def title_similarity(
 
     positions is stem_positions(title.tokens), when the caller has it already.
     """
+    if positions is None:
+        positions = stem_positions(title.tokens)
+    return _title_score(label, Counter(stem(token) for token in label.tokens), title, positions)
+
+
+def _title_score(
+    label: Words, counted: Counter[str], title: Words, positions: dict[str, list[int]]
+) -> float:
+    """title_similarity, given how often each stem stands in the label (worked out once per
+    reference, not once per entry compared with it)."""
     size = len(label.tokens) + len(label.acronyms)
     if not size or not title.tokens:
         return 0.0
-    if positions is None:
-        positions = stem_positions(title.tokens)
-    covered: set[int] = set()
-    hits = 0
-    for token in label.tokens:
-        matches = positions.get(stem(token))
-        if matches:
-            hits += 1
-            covered.update(matches)
+    shared = positions.keys() & counted.keys()
+    hits = sum(counted[s] for s in shared)
+    covered: set[int] = set().union(*(positions[s] for s in shared))
     for acronym in label.acronyms:
         if acronym.lower() in title.tokens:
             hits += 1
             continue
-        spot = acronym_position(acronym, title.tokens)
+        if len(title.initials) == len(title.tokens):  # a search in C, as nearly always
+            found = title.initials.find(acronym.lower())
+            spot = None if found < 0 else found
+        else:
+            spot = acronym_position(acronym, title.tokens)
         if spot is not None:
             hits += 1
             covered.update(range(spot, spot + len(acronym)))
