@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tracker.checks.regulatory.disease_claim import cues
-from tracker.datafiles import Folded, lowercase_regex, word_regex
+from tracker.datafiles import Folded, FoldedSet, lowercase_regex, word_regex
 from tracker.detect import lexicon
 from tracker.judgement import rules
 
@@ -32,8 +32,8 @@ def test_a_pattern_is_lowercased_but_not_its_escapes(source: str, expected: str)
 def every_cue_list() -> list[str]:
     """Return the sources of the shipped cue lists that are searched folded."""
     found = [word_screen().source, cues().any.source]
-    found += [pattern.source for pattern in lexicon().kinds.values()]
-    found += [pattern.source for pattern in lexicon().non_claim.values()]
+    found += [pattern.source for _, pattern in lexicon().kinds.members]
+    found += [pattern.source for _, pattern in lexicon().non_claim.members]
     found.append(lexicon().table_values.source)
     return found
 
@@ -69,3 +69,32 @@ def test_folded_search_agrees_on_any_text(text: str) -> None:
     screen = word_screen()
     exact = re.compile(screen.source, re.I).search(text)
     assert screen.find(text) == (exact.span() if exact else None)
+
+
+def one_by_one(folded: FoldedSet, text: str) -> list[tuple[str, tuple[int, int]]]:
+    """What searching each member of the set in turn finds."""
+    spans = [(name, pattern.find(text)) for name, pattern in folded.members]
+    return [(name, span) for name, span in spans if span is not None]
+
+
+SETS = [lexicon().kinds, lexicon().non_claim]
+SENTENCES = [
+    *TEXTS,
+    "This article explains how the serum reduces wrinkles by 40% in 8 weeks [1].",
+    "Studies show it is safer than surgery, and it contains growth factors.",
+    "Learn more: call us today to book a consultation.",
+    "Secretome therapy improves recovery; exosomes are released by stem cells.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_a_set_of_patterns_finds_what_each_finds_alone(text: str) -> None:
+    for folded in SETS:
+        assert list(folded.finds(text)) == one_by_one(folded, text)
+
+
+@given(st.text(alphabet=st.sampled_from("aAsSkKiIſİ -.,1%reducsafthinOWM"), max_size=60))
+@example("reduces pain by 50%, safer than surgery")
+def test_a_set_of_patterns_agrees_on_any_text(text: str) -> None:
+    for folded in SETS:
+        assert list(folded.finds(text)) == one_by_one(folded, text)

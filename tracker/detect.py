@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker import warm
-from tracker.datafiles import Folded, load_data
+from tracker.datafiles import WORD_START, Folded, FoldedSet, load_data
 from tracker.markers import strip_trailing_markers
 from tracker.model import KINDS
 from tracker.readers import without_terminal_codes
@@ -34,17 +34,17 @@ class Decision:
 class Lexicon:
     """The compiled cue lists of the data files."""
 
-    kinds: dict[str, Folded]
+    kinds: FoldedSet
     table_values: Folded
     imperative: re.Pattern[str]
-    non_claim: dict[str, Folded]
+    non_claim: FoldedSet
     rules: dict[str, str]
 
 
 def alternation(cues: list[str], anchored_word: bool = True) -> Folded:
     """Compile cues into one case-insensitive pattern matched at the start of a word."""
     body = "|".join(f"(?:{cue})" for cue in cues)
-    return Folded(rf"(?<![\w-])(?:{body})" if anchored_word else body)
+    return Folded(rf"{WORD_START}(?:{body})" if anchored_word else body)
 
 
 @cache
@@ -54,10 +54,12 @@ def lexicon() -> Lexicon:
     rules = load_data("non_claims.yaml")
     openers = "|".join(re.escape(word) for word in rules["imperative_openers"])
     return Lexicon(
-        kinds={kind: alternation(cues["kinds"][kind]) for kind in KINDS},
+        kinds=FoldedSet(tuple((kind, alternation(cues["kinds"][kind])) for kind in KINDS)),
         table_values=alternation(cues["table_values"]),
         imperative=warm.pattern(rf"^(?:{openers})\b", re.I),
-        non_claim={name: alternation(p, False) for name, p in rules["patterns"].items()},
+        non_claim=FoldedSet(
+            tuple((str(name), alternation(p, False)) for name, p in rules["patterns"].items())
+        ),
         rules={str(name): str(rule) for name, rule in rules["rules"].items()},
     )
 
@@ -116,11 +118,8 @@ def not_a_statement(body: str) -> tuple[str, str] | None:
         return ("navigation", "a fragment, not a sentence")
     if lexicon().imperative.search(body):
         return ("call-to-action", f"an instruction to the reader ({words[0]!r})")
-    lowered = body.lower()
-    for name, pattern in lexicon().non_claim.items():
-        found = pattern.words(body, lowered)
-        if found is not None:
-            return (name, repr(found))
+    for name, (start, end) in lexicon().non_claim.finds(body):
+        return (name, repr(body[start:end]))
     return None
 
 
@@ -128,10 +127,7 @@ def cues_in(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return the kinds whose cues occur in a statement, and one quoted cue for each."""
     kinds: list[str] = []
     reasons: list[str] = []
-    lowered = body.lower()
-    for kind, pattern in lexicon().kinds.items():
-        found = pattern.words(body, lowered)
-        if found is not None:
-            kinds.append(kind)
-            reasons.append(f"{kind}: {found.strip()!r}")
+    for kind, (start, end) in lexicon().kinds.finds(body):
+        kinds.append(kind)
+        reasons.append(f"{kind}: {body[start:end].strip()!r}")
     return tuple(kinds), tuple(reasons)
