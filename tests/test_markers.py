@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker import markers
 from tracker.markers import find_markers
 
 
@@ -136,3 +137,39 @@ def test_markers_index_the_text(text: str) -> None:
     for marker in find_markers(text):
         assert text[marker.start : marker.end] == marker.text
         assert all(n > 0 for n in marker.numbers)
+
+
+# The flattened-marker patterns as first written, looking behind before they take anything:
+# the shipped ones take their first character first, and must find the same markers.
+LOOKING_BEHIND_FIRST = {
+    "PARENTHESIZED": r"(?<![\w(])\(\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*\)(?=[\s.,;:]|$)",
+    "GLUED_TO_WORD": r"(?<=[a-z]{3})(?<![A-Z]\w\w)(\d{1,3}(?:[-–,]\d{1,3})*)(?=[\s.,;:)\]]|$)",
+    "AFTER_STOP": r"(?<=[a-z)”\"’][.,;:])(\d{1,3}(?:[-–,]\d{1,3})*)(?=\s+[A-Z“\"(]|\s*$)",
+}
+
+
+@given(st.text(alphabet=st.sampled_from("abcXY12345(),.;:-– ”\n"), max_size=40))
+def test_markers_taken_first_character_first_are_those_looked_behind_for(text: str) -> None:
+    for name, source in LOOKING_BEHIND_FIRST.items():
+        shipped = getattr(markers, name)
+        expected = [(m.span(), m.group(1)) for m in re.finditer(source, text)]
+        assert [(m.span(), m.group(1)) for m in shipped.finditer(text)] == expected, name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("See doi:10.1000/xyz and PMID: 12345678.", ["doi:10.1000/xyz", "PMID: 12345678"]),
+        ("DOI: 10.1000/ABC", ["DOI: 10.1000/ABC"]),
+        (
+            "https://pubmed.ncbi.nlm.nih.gov/23456789/",
+            ["https://pubmed.ncbi.nlm.nih.gov/23456789/"],
+        ),
+        ("doı:10.1000/xyz", ["doı:10.1000/xyz"]),  # a dotless i matches i case-insensitively
+        ("PMİD 1234567", ["PMİD 1234567"]),
+        ("Jones (2020) agree.", ["Jones (2020)"]),
+        ("x²³ and 10⁵ cells", ["²³"]),
+    ],
+)
+def test_finders_that_ask_for_a_word_first_still_find_it(text: str, expected: list[str]) -> None:
+    assert [m.text for m in find_markers(text)] == expected

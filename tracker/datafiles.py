@@ -150,7 +150,7 @@ def searched_as_tree(source: str) -> str:
 def folds_in_place(text: str, lowered: str) -> bool:
     """Tell whether a pattern may be searched in text's lowercase instead of text itself: the
     offsets are the same, and no letter folds unlike its lowercase."""
-    return len(lowered) == len(text) and (text.isascii() or _plain_folding(text))
+    return len(lowered) == len(text) and (text.isascii() or plain_folding(text))
 
 
 # Letters that a case-insensitive pattern matches with an ASCII letter while their lowercase
@@ -158,7 +158,7 @@ def folds_in_place(text: str, lowered: str) -> bool:
 SPECIAL_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _plain_folding(text: str) -> bool:
+def plain_folding(text: str) -> bool:
     """Tell whether lowercasing a text folds its letters as a case-insensitive match does."""
     return not any(letter in text for letter in SPECIAL_FOLDING)
 
