@@ -101,26 +101,31 @@ class Folded:
 
 @dataclass(frozen=True)
 class FoldedSet:
-    """Several Folded patterns searched in the same texts (a kind of claim each, say): one
-    search finds where any of them matches, and only there is each one tried. Most of a
-    search's time goes into trying the text place by place, once for all instead of once per
-    pattern; most sentences match few of the patterns, and none at most places."""
+    """Several Folded patterns searched in the same texts (a kind of claim each, say).
+
+    When every member matches only where a word starts, one search finds the places where any
+    of them matches, and only there is each one tried: most of a search's time goes into
+    trying the text place by place, once for all instead of once per member, and most
+    sentences match few of the members, at few places. Members that may match anywhere are
+    searched one by one, as trying all of them at every place costs more than that."""
 
     members: tuple[tuple[str, Folded], ...]
 
     @cached_property
-    def starts(self) -> re.Pattern[str]:
-        """A pattern matching, without taking any text, where any member's match starts."""
+    def starts(self) -> re.Pattern[str] | None:
+        """A pattern matching, without taking any text, where any member's match starts (None
+        when some member may start elsewhere than at a word)."""
         sources = [lowercase_regex(folded.source) for _, folded in self.members]
-        hoisted = WORD_START if all(s.startswith(WORD_START) for s in sources) else ""
-        body = "|".join(f"(?:{s[len(hoisted) :]})" for s in sources)
-        return warm.pattern(f"{hoisted}(?={searched_as_tree(body)})")
+        if not all(source.startswith(WORD_START) for source in sources):
+            return None
+        body = "|".join(f"(?:{source[len(WORD_START) :]})" for source in sources)
+        return warm.pattern(f"{WORD_START}(?={searched_as_tree(body)})")
 
     def finds(self, text: str, lowered: str | None = None) -> Iterator[tuple[str, tuple[int, int]]]:
         """Yield, in the members' order, each member that matches in text and where its first
         match starts and ends (what its Folded.find returns)."""
         lowered = text.lower() if lowered is None else lowered
-        if not folds_in_place(text, lowered):
+        if self.starts is None or not folds_in_place(text, lowered):
             for name, folded in self.members:
                 span = folded.find(text, lowered)
                 if span is not None:
