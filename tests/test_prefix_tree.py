@@ -23,6 +23,11 @@ REWRITTEN = [
     # An alternative that begins otherwise keeps its place: "cat" may not move before it.
     (r"cap|\w+s|cat", r"cap|\w+s|cat"),
     (r"(?<![\w-])(?:(?:pain)|(?:pains))(?![\w-])", r"(?<![\w-])(?:pain(?:|s))(?![\w-])"),
+    # An anchor before a letter is checked after it, so that the letter leads.
+    (
+        r"\b(?:is|are) as follows|^the end",
+        r"i(?<!\w.)s as follows|a(?<!\w.)re as follows|t(?<![\s\S]{2})he end",
+    ),
     # Spelled out only where a group opens an alternative, and only when not repeated.
     (r"(?:a|b)c|d(?:e|f)", r"ac|bc|d(?:e|f)"),
     # A repeated group, or a repeated first letter, is no prefix.
@@ -97,7 +102,7 @@ def alternations(draw: st.DrawFn) -> str:
         if kind == 2:
             return f"(?:{alternation(depth + 1)})" + draw(st.sampled_from(["", "?", "+"]))
         if kind == 3:
-            return draw(st.sampled_from([r"\w+ ", r"[ps]", r"\b", r"\d+", " ?"]))
+            return draw(st.sampled_from([r"\w+ ", r"[ps]", r"\b", "^", r"\d+", " ?"]))
         return piece(depth + 1) + piece(depth + 1)
 
     def alternation(depth: int) -> str:

@@ -149,7 +149,19 @@ def searched_as_tree(source: str) -> str:
     from tracker.prefix_tree import prefix_tree
 
     name = "prefix-tree/" + hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
-    return warm.value(name, (source,), lambda: prefix_tree(source))
+    return warm.value(name, (source, _REWRITER_STAMP), lambda: prefix_tree(source))
+
+
+def _rewriter_stamp() -> str:
+    """Tell one version of tracker/prefix_tree.py from another, as data_stamp does a data file."""
+    try:
+        info = os.stat(os.path.join(os.path.dirname(__file__), "prefix_tree.py"))
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+_REWRITER_STAMP = _rewriter_stamp()
 
 
 def folds_in_place(text: str, lowered: str) -> bool:

@@ -20,6 +20,10 @@ QUANTIFIERS = "?*+{"
 # Characters that stand for themselves at the start of an alternative (with letters and
 # digits): the regex syntax characters are not among them.
 LITERAL_PUNCTUATION = frozenset(" -'’%#,/&:;!\"<>=@~`")
+# Anchors that may stand before an alternative's first letter, and how to say the same of the
+# place after it: a word boundary before a letter has no word character before the letter; the
+# start of the text has nothing before it.
+ANCHORS_BEFORE_A_LETTER = {"\\b": r"(?<!\w.)", "^": r"(?<![\s\S]{2})"}
 # How many alternatives one alternative may be spelled out into, and how deep the tree goes.
 MAX_SPELLED_OUT = 64
 DEPTH = 3
@@ -96,24 +100,41 @@ def tree(alternatives: list[str], depth: int) -> str:
         run.clear()
 
     for alternative in spelled:
-        first = leading_literal(alternative)
-        if first is None:
+        split = split_first(alternative)
+        if split is None:
             close_run()
             out.append(alternative)
         else:
-            run.setdefault(first, []).append(alternative[1:])
+            run.setdefault(split[0], []).append(split[1])
     close_run()
     return "|".join(out)
+
+
+def split_first(alternative: str) -> tuple[str, str] | None:
+    """Return the plain character an alternative begins with and what must follow it, if it
+    begins with one; an anchor before a letter or digit ("\\bcure", "^this") is checked
+    after the letter instead, so that the letter leads."""
+    for anchor, behind in ANCHORS_BEFORE_A_LETTER.items():
+        if alternative.startswith(anchor):
+            after = alternative[len(anchor) :]
+            first = leading_literal(after)
+            if first is None or not first.isalnum():
+                return None
+            return first, behind + after[1:]
+    first = leading_literal(alternative)
+    return None if first is None else (first, alternative[1:])
 
 
 def spell_out(alternative: str) -> list[str]:
     """Return alternatives that match, in this order, what one alternative matches: a group
     that opens it is spelled out (an optional one as itself, then as nothing, as a greedy ?
     tries them)."""
-    if not alternative.startswith("(?:"):
+    anchor = next((a for a in ANCHORS_BEFORE_A_LETTER if alternative.startswith(a)), "")
+    if not alternative.startswith("(?:", len(anchor)):
         return [alternative]
-    end = group_end(alternative, 0)
-    inside, rest = alternative[3:end], alternative[end + 1 :]
+    # An anchor takes no text: "\\b(?:is|are) x" is "\\bis x|\\bare x".
+    end = group_end(alternative, len(anchor))
+    inside, rest = alternative[len(anchor) + 3 : end], alternative[end + 1 :]
     choices: list[str | None]
     if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
         choices = [*top_level(inside), None]
@@ -124,7 +145,7 @@ def spell_out(alternative: str) -> list[str]:
         choices = list(top_level(inside))
     spelled: list[str] = []
     for choice in choices:
-        spelled += spell_out(rest if choice is None else choice + rest)
+        spelled += spell_out(anchor + (rest if choice is None else choice + rest))
         if len(spelled) > MAX_SPELLED_OUT:
             return [alternative]
     return spelled
