@@ -237,13 +237,13 @@ class Resolver:
         venues: dict[int, tuple[float | None, bool]] = {}  # by venue_id: entries share venues
         for key in self._allowed(ref, set(stems), surnames) | close:
             entry = self._entries[key]
-            year = None if ref_year is None or entry.year is None else float(ref_year == entry.year)
-            author = None if not surnames or not entry.family else float(entry.family in surnames)
             venue, publisher = venues.get(entry.venue_id) or venues.setdefault(
                 entry.venue_id, _venue_score(ref.journal, entry.venue, entry.publisher)
             )
-            if key not in close and venue == 0.0:
-                continue  # vetoed: its title cannot reach the override
+            if venue == 0.0 and key not in close:
+                continue  # vetoed, as most are: its title cannot reach the override
+            year = None if ref_year is None or entry.year is None else float(ref_year == entry.year)
+            author = None if not surnames or not entry.family else float(entry.family in surnames)
             title = _title_score(label, counted, entry.title, entry.positions)
             if title < MIN_TITLE or (title < VETO_OVERRIDE_TITLE and 0.0 in (venue, year, author)):
                 continue
@@ -312,12 +312,19 @@ class Resolver:
             return set().union(*(self._index.get(s, ()) for s in stems))
         stems = sorted(stems, key=lambda s: len(self._index.get(s, ())))
         rarest = stems[: len(stems) - math.ceil(needed) + 1]
-        found = set().union(*(self._index.get(s, ()) for s in rarest))
-        # How many of the label's stems each entry found holds, counted in C stem by stem.
-        held: Counter[str] = Counter()
+        # Entries sorted by how many of the label's stems they miss so far, stem by stem (rarest
+        # first), in C; one that misses too many drops out, and most soon do.
+        most_missed = len(stems) - math.ceil(needed)
+        missing: list[set[str]] = [set().union(*(self._index.get(s, ()) for s in rarest))]
         for s in stems:
-            held.update(found & self._posting_set(s))
-        return {key for key, count in held.items() if count >= needed}
+            posting = self._posting_set(s)
+            missed_before: set[str] = set()
+            for misses, keys in enumerate(missing):
+                missing[misses] = (keys & posting) | missed_before
+                missed_before = keys - posting
+            if len(missing) <= most_missed:
+                missing.append(missed_before)
+        return set().union(*missing)
 
 
 def tentative(citation: Citation) -> bool:
