@@ -24,8 +24,10 @@ MARKER_THEN_SENTENCE = warm.pattern(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r
 # initial ("vitamin A. Instead"). A lower-case word of three letters or more is no
 # abbreviation that a capitalised word follows.
 # The full stop may carry a marker that copying flattened into digits ("average.1 Blue").
+# (The stop comes first and the letter is looked for behind it: the engine then skips to stops
+# in C instead of trying every place.)
 MISSED_END = warm.pattern(
-    r"(?<=[A-Za-z])[.!?](?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])"
+    r"[.!?](?<=[A-Za-z][.!?])(?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])"
 )
 NAMED_BY_LETTER = ("vitamin", "hepatitis", "type", "group", "class", "phase", "grade", "stage")
 
@@ -76,7 +78,7 @@ def split_after_markers(chunk: str, start: int, end: int) -> list[tuple[int, int
 def _lower_word_end(chunk: str, match: re.Match[str]) -> bool:
     """Tell whether a full stop ends a sentence Punkt left whole: after a lower-case word of
     three letters or more, or after the letter of "vitamin A"."""
-    words = chunk[: match.start()].split()
+    words = chunk[: match.start()].rsplit(None, 2)  # the last two words are enough
     last = words[-1] if words else ""
     if len(last) >= 3 and last.isalpha() and last.islower():
         return True
