@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nupunkt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,7 +53,20 @@ MISSED_END_LOOKING_BEHIND_FIRST = (
 )
 
 
-@given(st.text(alphabet=st.sampled_from("aZb.!?12,– \"(Hi"), max_size=40))
+@given(st.text(alphabet=st.sampled_from('aZb.!?12,– "(Hi'), max_size=40))
 def test_missed_ends_taken_stop_first_are_those_looked_behind_for(text: str) -> None:
     expected = [m.span() for m in re.finditer(MISSED_END_LOOKING_BEHIND_FIRST, text)]
     assert [m.span() for m in segment.MISSED_END.finditer(text)] == expected
+
+
+@given(
+    st.text(alphabet=st.sampled_from("abc ABC\n\t,;:'\"()[]1-–•*\u00a0"), min_size=1, max_size=60),
+    st.sampled_from(["", ".", "!", "?", ". ", "?\n"]),
+)
+def test_a_chunk_stopped_only_at_its_end_is_what_punkt_makes_of_it(body: str, end: str) -> None:
+    chunk = body + end
+    assert trimmed(chunk, segment.punkt_spans(chunk)) == trimmed(chunk, nupunkt.sent_spans(chunk))
+
+
+def trimmed(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [s for s in (segment.trim(chunk, *span) for span in spans) if s[1] > s[0]]

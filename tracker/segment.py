@@ -29,6 +29,8 @@ MARKER_THEN_SENTENCE = warm.pattern(r"[.!?][\"”’')]*[ \t]*" + MARKER_RUN + r
 MISSED_END = warm.pattern(
     r"[.!?](?<=[A-Za-z][.!?])(?:\d{1,3}(?:[,–-]\d{1,3})*)?(?=\s+[\"“‘(]?[A-Z][a-z])"
 )
+# Where Punkt may end a sentence: nowhere else.
+SENTENCE_END_CHAR = warm.pattern("[.?!…]")
 NAMED_BY_LETTER = ("vitamin", "hepatitis", "type", "group", "class", "phase", "grade", "stage")
 
 
@@ -56,10 +58,19 @@ def sentence_spans(text: str, block: Block) -> list[tuple[int, int]]:
     """Split one block into sentence spans of the whole text."""
     chunk = text[block.start : block.end]
     spans: list[tuple[int, int]] = []
-    for start, end in nupunkt.sent_spans(chunk):
+    for start, end in punkt_spans(chunk):
         for piece in split_after_markers(chunk, start, end):
             attach(spans, chunk, *piece)
     return [(block.start + s, block.start + e) for s, e in spans]
+
+
+def punkt_spans(chunk: str) -> list[tuple[int, int]]:
+    """Return Punkt's sentence spans of a chunk; a chunk with no stop but at its end, as many
+    list items and paragraphs of one sentence are, is one sentence without asking."""
+    last = len(chunk.rstrip()) - 1
+    if last > 0 and not SENTENCE_END_CHAR.search(chunk, 0, last):
+        return [(0, len(chunk))]
+    return nupunkt.sent_spans(chunk)
 
 
 def split_after_markers(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
