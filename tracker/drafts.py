@@ -36,6 +36,7 @@ from tracker.paths import display_path, display_paths
 if TYPE_CHECKING:  # extraction's modules are imported when a document needs checking:
     # a run whose documents' findings all come from the cache starts faster without them
     from tracker.checks.document.base import Memo
+    from tracker.evidence import Evidence
     from tracker.resolve import Resolver
     from tracker.similar import ClaimMatcher
 
@@ -75,6 +76,11 @@ class Context:
     @property
     def bibliography(self) -> str:
         return self.config.bibliography if self.config else "the bibliography (no project found)"
+
+    @cached_property
+    def evidence(self) -> dict[str, Evidence]:
+        """The sources' levels of evidence, shared by the documents' checks."""
+        return {}
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -325,6 +331,7 @@ def check_one(path: Path, memo: Memo | None = None) -> Result:
     name = display_path(path, context.root)
     audit = DocumentAudit(name, None, context.sources, context.matcher, context.bibliography)
     audit.config = context.config
+    audit.evidence = context.evidence
     if memo is not None:
         audit.memo = memo
     claims = 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tracker.config import Config
+from tracker.evidence import Evidence, evidence_of
 from tracker.extract import Extraction
 from tracker.model import Claim, Finding, Problem, Severity, Source
 from tracker.similar import ClaimMatcher
@@ -49,6 +50,15 @@ class DocumentAudit:
     error: str | None = None
     config: Config | None = None
     memo: Memo = field(default_factory=Memo)
+    # The level of evidence of each source asked about, kept for the run: pages cite the same.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def evidence_of(self, key: str) -> Evidence:
+        """Return the level of evidence of a source of the bibliography."""
+        found = self.evidence.get(key)
+        if found is None:
+            found = self.evidence[key] = evidence_of(self.sources[key])
+        return found
 
     def problems(self, kind: str) -> list[Problem]:
         """Return what the extraction found wrong of one kind (nothing when it could not run)."""

@@ -10,7 +10,7 @@ from tracker.cache import digest
 from tracker.checks.document.base import DocumentAudit, at_sentence
 from tracker.checks.language.overclaim import describe
 from tracker.checks.regulatory import disease_claim
-from tracker.evidence import evidence_of, strongest
+from tracker.evidence import strongest
 from tracker.judgement import Judged, Rule, hits, may_break, rules_of
 from tracker.model import Claim, Finding, Severity
 
@@ -44,7 +44,7 @@ def judged(audit: DocumentAudit, chosen: list[Rule], claim: Claim) -> list[tuple
     if not may_break(chosen, claim.text) and not disease_claim.cued(claim.text):
         return []
     judged = Judged(claim.text, tuple(claim.kinds), bool(claim.citations))
-    evidence = strongest(evidence_of(audit.sources[k]) for k in known_keys(audit, claim))
+    evidence = strongest(audit.evidence_of(k) for k in known_keys(audit, claim))
     broken = hits(chosen, judged, evidence, audit.config)
     found = [(describe(hit, judged, audit.config), hit.risk) for hit in broken]
     disease = disease_claim.claimed(claim.text, audit.config, evidence)
