@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker import references
 from tracker.readers.plain import read_plain
 from tracker.references import ParsedReference, find_reference_list, parse_reference
 
@@ -125,3 +127,30 @@ def test_reference_lists_never_fail_and_stay_in_the_text(text: str) -> None:
     found = find_reference_list(read_plain(Path("x.txt"), text))
     for entry in found.entries if found else ():
         assert 0 <= entry.start <= entry.end <= len(text) and entry.number >= 1
+
+
+# Patterns as first written, looking behind (or at a word boundary) before they take anything;
+# the shipped ones take their first characters first and must match the same.
+LOOKING_BEHIND_FIRST = {
+    "DOI": (r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I),
+    "YEAR": (r"\b((?:19|20)\d{2})[a-z]?\b", 0),
+    "VENUE_DASH": (r"(?<!\s)\s+[–—-]\s+", 0),
+    "PERIOD_SPLIT": (r"(?<![A-Z])\.\s+(?=[A-Z0-9])", 0),
+}
+
+
+@given(st.text(alphabet=st.sampled_from('aAZ01925./ -–\n"<é_'), max_size=40))
+def test_patterns_taken_first_character_first_match_as_they_did(text: str) -> None:
+    for name, (source, flags) in LOOKING_BEHIND_FIRST.items():
+        shipped = getattr(references, name)
+        expected = [m.group(0) + f"@{m.start()}" for m in re.finditer(source, text, flags)]
+        assert [m.group(0) + f"@{m.start()}" for m in shipped.finditer(text)] == expected, name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Smith J. Title. J Med. 2020. PMID: 1234567", "x. pubmed/12345 y", "PMİD 1234567", "no id"],
+)
+def test_an_identifier_asked_for_first_is_still_read(text: str) -> None:
+    exact = re.search(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", text, re.I)
+    assert parse_reference(text).pmid == (exact.group(1) if exact else None)

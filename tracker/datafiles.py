@@ -175,6 +175,13 @@ def folds_in_place(text: str, lowered: str) -> bool:
 SPECIAL_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
+def may_hold(text: str, *words: str) -> bool:
+    """Tell whether a case-insensitive pattern for any of these lowercase words could match in
+    text: False only when its lowercase holds none of them and no letter folds unlike it."""
+    lowered = text.lower()
+    return any(word in lowered for word in words) or not (text.isascii() or plain_folding(text))
+
+
 def plain_folding(text: str) -> bool:
     """Tell whether lowercasing a text folds its letters as a case-insensitive match does."""
     return not any(letter in text for letter in SPECIAL_FOLDING)

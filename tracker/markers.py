@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from tracker import warm
-from tracker.datafiles import plain_folding
+from tracker.datafiles import may_hold
 
 MAX_RANGE = 100
 # Markers that may close a sentence after its full stop: [2], [1, 3], [^1], [@key], ¹²³.
@@ -292,10 +292,8 @@ def latex(text: str) -> list[Marker]:
 def identifiers(text: str) -> list[Marker]:
     if not DIGIT.search(text):
         return []
-    # The links' words, asked for in the lowercase unless a letter folds unlike it there.
-    lowered = text.lower() if text.isascii() or plain_folding(text) else "doi pmid"
     markers = []
-    for match in DOI_LINK.finditer(text) if "doi" in lowered else ():
+    for match in DOI_LINK.finditer(text) if may_hold(text, "doi") else ():
         doi = match.group(1).rstrip(".,;:)")
         end = match.start(1) + len(doi)
         markers.append(
@@ -303,7 +301,7 @@ def identifiers(text: str) -> list[Marker]:
                 text[match.start() : end], match.start(), end, "identifier", identifier=f"doi:{doi}"
             )
         )
-    for match in PMID_LINK.finditer(text) if "pmid" in lowered or "pubmed" in lowered else ():
+    for match in PMID_LINK.finditer(text) if may_hold(text, "pmid", "pubmed") else ():
         pmid = f"pmid:{match.group(1)}"
         markers.append(
             Marker(match.group(0), match.start(), match.end(), "identifier", identifier=pmid)
