@@ -105,6 +105,9 @@ def mentions(text: str) -> list[Mention]:
     result: list[Mention] = []
     index = 0
     while index < len(found):
+        if not _may_start_a_name(known, lowered[index], found[index]):
+            index += 1  # as most words: asked here, without the look-up of every run of words
+            continue
         mention = _longest_at(known, found, lowered, index)
         if mention is None:
             index += 1
@@ -128,6 +131,14 @@ def singulars(name: str) -> list[str]:
     if name.endswith("s") and not name.endswith("ss"):
         return [name[:-1]]
     return []
+
+
+def _may_start_a_name(known: Vocabulary, word: str, written: re.Match[str]) -> bool:
+    """Tell whether a name may start at a word: its first word, a plural name, or an
+    abbreviation (what _longest_at tries)."""
+    if word in known.first_words or written.group(0) in known.abbreviations:
+        return True
+    return word.endswith("s") and any(s in known.names for s in singulars(word))
 
 
 def _longest_at(
