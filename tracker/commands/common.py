@@ -228,7 +228,10 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
     """Print text (or its parts, as they come), or write it to the --output file in one step."""
     if output is None:
         for part in [text] if isinstance(text, str) else text:
-            click.echo(part, nl=False)
+            # color=True: click would otherwise search all the output for colour codes to strip
+            # when it goes to a file or a pipe, but the writers colour only when asked (on a
+            # terminal) and show every other control character as an escape.
+            click.echo(part, nl=False, color=True)
     else:
         from tracker.atomic import write_atomic
 
