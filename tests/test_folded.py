@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tracker.checks.regulatory.disease_claim import cues
 from tracker.datafiles import Folded, FoldedSet, lowercase_regex, word_regex
 from tracker.detect import lexicon
-from tracker.judgement import rules
+from tracker.judgement import rule_set, rules
 
 # Escapes keep their case (\S is not \s); letters, classes and names lose it.
 LOWERED = [
@@ -77,7 +77,7 @@ def one_by_one(folded: FoldedSet, text: str) -> list[tuple[str, tuple[int, int]]
     return [(name, span) for name, span in spans if span is not None]
 
 
-SETS = [lexicon().kinds, lexicon().non_claim]
+SETS = [lexicon().kinds, lexicon().non_claim, rule_set(rules())]
 SENTENCES = [
     *TEXTS,
     "This article explains how the serum reduces wrinkles by 40% in 8 weeks [1].",

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from tracker.config import JURISDICTIONS, Config
-from tracker.datafiles import Folded, data_names, folded_words, load_data, word_pattern
+from tracker.datafiles import Folded, FoldedSet, data_names, folded_words, load_data, word_pattern
 from tracker.evidence import Evidence, vocabulary
 from tracker.similar import TYPOGRAPHY
 
@@ -212,9 +212,11 @@ def hits(chosen: list[Rule], claim: Judged, evidence: Evidence, config: Config |
     """Return the rules a claim's wording breaks, rules flagging the same words merged."""
     found: list[Hit] = []
     text = claim.text.translate(TYPOGRAPHY)
-    if not may_break(chosen, text, plain=True):
-        return found
+    # One search tells which rules match at all; only those are searched for all their words.
+    matching = {rule_id for rule_id, _ in rule_set(chosen).finds(text)}
     for rule in chosen:
+        if rule.id not in matching:
+            continue
         words = rule.words(text, plain=True)
         if not words or passes(rule, claim, evidence, config):
             continue
@@ -237,6 +239,19 @@ def may_break(chosen: list[Rule], text: str, plain: bool = False) -> bool:
 
 
 _SCREENS: dict[tuple[str, ...], Folded] = {}
+
+
+def rule_set(chosen: list[Rule]) -> FoldedSet:
+    """Return the rules' patterns as one set, searched together (made once per choice)."""
+    key = tuple(rule.id for rule in chosen)
+    found = _RULE_SETS.get(key)
+    if found is None:
+        members = tuple((rule.id, folded_words(list(rule.patterns))) for rule in chosen)
+        found = _RULE_SETS[key] = FoldedSet(members)
+    return found
+
+
+_RULE_SETS: dict[tuple[str, ...], FoldedSet] = {}
 
 
 def authority(rules: list[Rule], config: Config | None = None) -> str:
