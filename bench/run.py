@@ -76,7 +76,10 @@ MIB = 2**20
 SAMPLE_SECONDS = 0.05
 # The size the audit's goals are set for (issue 16): a team's whole site.
 GOAL_SIZE = 10000
-AUDIT_RATIO = 0.25  # of proselint's time on the same pages, at every size: both are linear
+# Of proselint's time on the same pages, at GOAL_SIZE (issue 16). Smaller sizes are shown: the
+# tracker's fixed part (reading and indexing the 20,000-entry bibliography, about 2 s, which
+# proselint has no counterpart of) weighs a third of its time at 1k and a twentieth at 10k.
+AUDIT_RATIO = 0.25
 WORKERS_SPEEDUP = 1.7  # two workers against one, at GOAL_SIZE
 MEMORY_LIMIT = 400 * MIB  # peak at GOAL_SIZE ...
 MEMORY_GROWTH = 0.10  # ... and at most this much above the peak at 1k: memory is flat
@@ -394,8 +397,8 @@ def audit(work: Path, repeat: int, quick: bool) -> Iterator[Line]:
             f"audit.{size // 1000}k",
             two.seconds,
             peer.seconds,
-            f"ratio <= {AUDIT_RATIO:.2f}",
-            two.seconds <= AUDIT_RATIO * peer.seconds,
+            f"ratio <= {AUDIT_RATIO:.2f} at {GOAL_SIZE // 1000}k",
+            two.seconds <= AUDIT_RATIO * peer.seconds if size == GOAL_SIZE else None,
             f"cold cache, 2 workers; {runs} run(s) each",
         )
         speedup = one.seconds / two.seconds
