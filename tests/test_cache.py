@@ -3,22 +3,29 @@ gives, any change of the bytes it was made from is seen, and a broken cache is n
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import REGISTER, REPO, write_project
 from tracker import audit, drafts
 from tracker.cache import FOLDER, Cache, decoder, encode
 from tracker.cli import cli
+from tracker.commands.check import merged
 from tracker.config import load_config
 from tracker.drafts import Context, Result, stream_documents
-from tracker.model import Finding, Register
+from tracker.model import Finding, Register, Severity, place
+from tracker.outputs import RenderedFindings, json_chunks
 from tracker.project import load_project, open_bibliography
 from tracker.readers import content_documents
 
@@ -194,13 +201,34 @@ def test_only_changed_documents_are_checked_again(tmp_path: Path) -> None:
     assert "Magnesium" in " ".join(f.message for f in second.results[2].findings)
 
 
-def test_a_damaged_document_entry_is_checked_again(tmp_path: Path) -> None:
+def checksummed(text: bytes) -> bytes:
+    """Return a document entry holding text as its findings, with a checksum that fits it."""
+    return json.dumps([1, [0, 0, 1], ["a", 1, 1, "x"], zlib.crc32(text)]).encode() + b"\n" + text
+
+
+# Ways a document's cache entry can be damaged; each must be a miss, checked again.
+DAMAGED_ENTRIES = {
+    "not an entry": lambda stored: b"[1, 2, 3]",
+    "no header": lambda stored: stored.partition(b"\n")[2],
+    "a byte changed": lambda stored: stored[:-3] + b"X" + stored[-2:],
+    "cut short": lambda stored: stored[:-10],
+    "not findings": lambda stored: checksummed(b'  {"check": "x"}'),
+    "an unknown severity": lambda stored: checksummed(
+        stored.partition(b"\n")[2].replace(b'"severity": "', b'"severity": "fatal-')
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_ENTRIES.values(), ids=list(DAMAGED_ENTRIES))
+def test_a_damaged_document_entry_is_checked_again(tmp_path: Path, damage: Any) -> None:
     root = write_project(tmp_path, pages(3))
     paths = content_documents(root / "content/drafts")
     cache = Cache.for_project(root)
     first = check_documents(paths, context_for(root), cache)
     with sqlite3.connect(root / FOLDER / "cache.sqlite3") as db:
-        db.execute("UPDATE entries SET payload = ? WHERE name LIKE ?", (b"[1, 2, 3]", "%page-01%"))
+        name = "content/drafts/page-01.md"
+        (stored,) = db.execute("SELECT payload FROM entries WHERE name = ?", (name,)).fetchone()
+        db.execute("UPDATE entries SET payload = ? WHERE name = ?", (damage(stored), name))
     again = check_documents(paths, context_for(root), cache)
     assert again.reused == 2
     assert again.findings == first.findings
@@ -330,6 +358,74 @@ def test_the_audit_streams_findings_in_order_of_place(tmp_path: Path) -> None:
     assert places == sorted(places)
     assert {p for p, *_ in places} >= {f"content/drafts/page-{n:02d}.md" for n in range(12)}
     assert run(root, "-j", "1", "--no-exit", "--no-cache")[1] == findings
+
+
+def test_json_of_a_warm_audit_is_byte_for_byte_that_of_a_cold_one(tmp_path: Path) -> None:
+    odd = "Zinc cures colds in \u201cevery\u201d patient \u2014 ask\u202e us.\n"
+    root = write_project(tmp_path, pages(3) | {"content/drafts/odd.md": odd})
+    args = ["check", "-C", str(root), "--format", "json", "--no-exit"]
+    cold = CliRunner().invoke(cli, [*args, "--no-cache"]).stdout_bytes
+    CliRunner().invoke(cli, args)  # fills the cache: the next run reads every page from it
+    assert CliRunner().invoke(cli, args).stdout_bytes == cold
+    assert b"\\u202e" in cold and "\u2014".encode() in cold
+
+
+BIDI = "\u202e"
+# Findings as a document's check gives them, in order of place.
+FINDINGS_TO_RENDER = {
+    "none": [],
+    "one": [Finding("document.uncited", Severity.ERROR, "a.md", 3, 1, "needs a source", "p-1")],
+    "non-ASCII, a bidirectional control, escapes": [
+        Finding("document.uncited", Severity.ERROR, "a.md", 3, 1, "\u201ccures\u201d", risk="low"),
+        Finding("language.overclaim", Severity.WARNING, "a.md", 3, 9, f"b{BIDI}c", None, "s2020"),
+        Finding("document.reader-note", Severity.INFO, "a.md", 7, 1, 'a "quote",\n\\ too'),
+    ],
+}
+
+
+@pytest.mark.parametrize("findings", FINDINGS_TO_RENDER.values(), ids=list(FINDINGS_TO_RENDER))
+def test_rendered_findings_read_back_and_go_out_as_the_findings_would(
+    findings: list[Finding],
+) -> None:
+    rendered = RenderedFindings.of(findings)
+    assert rendered.findings() == findings
+    assert all(type(f.severity) is Severity for f in rendered.findings())
+    assert rendered.counts == tuple(sum(f.severity is s for f in findings) for s in Severity)
+    assert BIDI.encode() not in rendered.text
+    as_found = b"".join(json_chunks(findings, dict))
+    assert b"".join(json_chunks([rendered], dict)) == as_found
+    mixed = [*findings[:1], RenderedFindings.of(findings[1:2]), *findings[2:]]
+    assert b"".join(json_chunks(mixed, dict)) == as_found
+
+
+PLACES = st.tuples(
+    st.sampled_from(["a.md", "b.md", "c.md"]),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.sampled_from(["x", "y"]),
+)
+
+
+def finding_at(where: tuple[str, int, int, str]) -> Finding:
+    path, line, col, check = where
+    return Finding(check, Severity.INFO, path, line, col, f"{path}:{line}:{col} {check}")
+
+
+@given(st.lists(PLACES, max_size=6), st.lists(st.lists(PLACES, max_size=4), max_size=5))
+def test_merged_findings_come_as_heapq_merge_gives_them(
+    project: list[tuple[str, int, int, str]], documents: list[list[tuple[str, int, int, str]]]
+) -> None:
+    ours = sorted(map(finding_at, project), key=place)
+    found = [sorted(map(finding_at, places), key=place) for places in documents]
+    results = [Result(str(n), RenderedFindings.of(f), 0, read=f) for n, f in enumerate(found)]
+    expected = list(heapq.merge(ours, itertools.chain(*found), key=place))
+    assert list(merged(ours, results, rendered=False)) == expected
+    whole = merged(ours, results, rendered=True)
+    assert [
+        finding
+        for item in whole
+        for finding in (item.findings() if isinstance(item, RenderedFindings) else [item])
+    ] == expected
 
 
 def test_content_documents_skips_hidden_folders_and_unknown_types(tmp_path: Path) -> None:

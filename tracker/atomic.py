@@ -40,7 +40,7 @@ class ConcurrentEditError(Exception):
     """Another writer held the file too long, or changed it while this edit was running."""
 
 
-def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
+def write_atomic(path: Path, text: str | bytes | Iterable[str] | Iterable[bytes]) -> None:
     """Replace a file with text (or its parts, as they come, or bytes) in one step, so no
     reader or crash ever sees half of it."""
     _write(_target(path), text, check=None)
@@ -113,7 +113,9 @@ def _target(path: Path) -> Path:
 
 
 def _write(
-    path: Path, text: str | bytes | Iterable[str], check: Callable[[Path], None] | None
+    path: Path,
+    text: str | bytes | Iterable[str] | Iterable[bytes],
+    check: Callable[[Path], None] | None,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)

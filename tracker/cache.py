@@ -30,8 +30,9 @@ from tracker.limits import open_regular
 FOLDER = ".tracker-cache"
 DATABASE = "cache.sqlite3"
 # Bump when a cached record's shape or meaning changes without a version change (3: reader
-# notes are findings, at their own line; 4: findings carry a risk grade).
-SCHEMA = 4
+# notes are findings, at their own line; 4: findings carry a risk grade; 5: a document's
+# findings are kept as JSON output writes them).
+SCHEMA = 5
 # Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Claims tracker cache.\n"
 # Seconds a run waits for another run that is writing the cache before giving up on it.

@@ -14,23 +14,19 @@ from __future__ import annotations
 
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.cache import (
-    Cache,
-    decode_payload,
-    decoder,
-    encode,
-    encode_payload,
-    file_digest,
-    stamp,
-)
+import orjson
+
+from tracker.cache import Cache, decoder, encode, file_digest, stamp
 from tracker.config import Config
-from tracker.model import Finding, Source
+from tracker.model import Finding, Source, place
+from tracker.outputs import RenderedFindings
 from tracker.paths import display_path, display_paths
 
 if TYPE_CHECKING:  # extraction's modules are imported when a document needs checking:
@@ -55,8 +51,6 @@ MAX_CHUNK = 50
 # Fresh results stored in the cache per transaction, and cached ones read per query.
 STORE_BATCH = 500
 
-_FINDINGS = decoder(list[Finding])
-
 
 @dataclass
 class Context:
@@ -69,9 +63,6 @@ class Context:
     claims: Path | None
     # A digest of the bibliography, registers and settings the findings depend on.
     digest: str = ""
-    # Whether each document's findings are encoded for the cache where they are found (in
-    # the workers, in parallel) rather than by the process that stores them.
-    store: bool = False
 
     @property
     def bibliography(self) -> str:
@@ -97,13 +88,31 @@ class Context:
 
 @dataclass
 class Result:
-    """What the check of one document found, and how many claims it holds."""
+    """What the check of one document found, and how many claims it holds.
+
+    The findings are rendered as JSON output writes them, which is also what the cache
+    stores and what a worker sends: they are read back when something asks for them.
+    """
 
     path: str
-    findings: list[Finding]
+    rendered: RenderedFindings
     claims: int
-    payload: bytes = b""  # what the cache stores, when the context asks for it
     memo: dict[str, Any] | None = None  # the sentences' judgments, when a memo was kept
+    read: list[Finding] | None = field(default=None, repr=False)  # in order of place
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self.read is None:
+            self.read = self.rendered.findings()
+        return self.read
+
+    def payload(self) -> bytes:
+        """Return what the cache stores: a line of what the output needs to know of the
+        findings (and a checksum of their text, as damaged text would go out as it is), then
+        the findings' text."""
+        rendered = self.rendered
+        header = [self.claims, rendered.counts, rendered.last, zlib.crc32(rendered.text)]
+        return orjson.dumps(header) + b"\n" + rendered.text
 
 
 class DocumentStream:
@@ -112,6 +121,8 @@ class DocumentStream:
 
     An unchanged document's findings come from the cache; the others are checked by worker
     processes meanwhile, and stored in the cache in batches as they come. Iterate once.
+    Cached findings are read back at once, unless only their rendering is wanted (`rendered`),
+    as JSON output wants it.
     """
 
     def __init__(
@@ -122,10 +133,12 @@ class DocumentStream:
         jobs: int,
         watch: Callable[[list[Path]], Iterable[Path]],
         alongside: Callable[[], object],
+        names: list[str] | None = None,
+        rendered: bool = False,
     ) -> None:
-        self.paths, self.cache = paths, cache
-        self.context = replace(context, store=cache.enabled)
-        self.shown = display_paths(paths, context.root)
+        self.paths, self.cache, self.context = paths, cache, context
+        self.rendered = rendered
+        self.shown = names if names is not None else display_paths(paths, context.root)
         stored = cache.digests(CACHE_KIND)
         self.wanted = [
             stamp(context.digest, name, file_digest(path))
@@ -195,7 +208,7 @@ class DocumentStream:
         found = {}
         for index in indexes:
             payload = payloads.get(self.shown[index])
-            result = None if payload is None else _cached_result(self.shown[index], payload)
+            result = _cached_result(self.shown[index], payload, self.rendered)
             if result is not None:
                 found[index] = result
         return found
@@ -206,7 +219,7 @@ class DocumentStream:
     def _store(self, checked: list[tuple[int, Result]]) -> None:
         if self.cache.enabled and checked:
             self.cache.put_encoded(
-                CACHE_KIND, ((self.shown[i], self.wanted[i], r.payload) for i, r in checked)
+                CACHE_KIND, ((self.shown[i], self.wanted[i], r.payload()) for i, r in checked)
             )
             memos = [(self.shown[i], self._memo_stamp, r.memo) for i, r in checked if r.memo]
             self.cache.put_many(SENTENCES_KIND, memos)
@@ -231,24 +244,37 @@ def stream_documents(
     jobs: int = 1,
     watch: Callable[[list[Path]], Iterable[Path]] = iter,
     alongside: Callable[[], object] = lambda: None,
+    names: list[str] | None = None,
+    rendered: bool = False,
 ) -> DocumentStream:
     """Check documents, reusing the cached findings of those that have not changed.
 
     jobs is the number of worker processes (0: one per available core); watch sees the
     documents that need the work, as they are done (the CLI passes a progress bar);
     alongside is other work for this process, done while the workers check documents, before
-    the first result comes.
+    the first result comes; names are the paths' display names, when the caller has them;
+    rendered leaves cached findings as JSON output writes them until they are asked for.
     """
-    return DocumentStream(paths, context, cache or Cache(None), jobs, watch, alongside)
+    cache = cache or Cache(None)
+    return DocumentStream(paths, context, cache, jobs, watch, alongside, names, rendered)
 
 
-def _cached_result(name: str, payload: bytes) -> Result | None:
-    data = decode_payload(payload)
+def _cached_result(name: str, payload: bytes | None, rendered: bool) -> Result | None:
+    """Return a document's result from what the cache stores (Result.payload), None if it is
+    damaged: then the document is checked again."""
+    if payload is None:
+        return None
+    header, _, text = payload.partition(b"\n")
     try:
-        findings, claims = data  # type: ignore[misc]
-        return Result(name, _FINDINGS(findings), int(claims))
-    except (TypeError, ValueError, KeyError):
-        return None  # a damaged entry is a miss
+        claims, counts, last, checksum = orjson.loads(header)
+        if checksum != zlib.crc32(text):
+            return None
+        result = Result(name, RenderedFindings(text, tuple(counts), last and tuple(last)), claims)
+        if not rendered:
+            result.read = result.rendered.findings()
+        return result
+    except (TypeError, ValueError):
+        return None
 
 
 def _work(
@@ -283,7 +309,7 @@ def _work(
     pool = ProcessPoolExecutor(
         workers, mp_context=_start_method(), initializer=_adopt, initargs=(context,)
     )
-    done = pool.map(check_one, paths, chunksize=chunk)
+    done = pool.map(_check_in_worker, paths, chunksize=chunk)
     alongside()
     return _collected(pool, zip(watch(paths), done, strict=True))
 
@@ -340,6 +366,14 @@ def check_one(path: Path, memo: Memo | None = None) -> Result:
         claims = len(audit.extraction.claims)
     except ReaderError as err:
         audit.error = str(err)
-    findings = run_document_checks(audit, context.config)
-    payload = encode_payload([encode(findings), claims]) if context.store else b""
-    return Result(name, findings, claims, payload, memo.now if memo is not None else None)
+    findings = sorted(run_document_checks(audit, context.config), key=place)
+    memo_now = memo.now if memo is not None else None
+    return Result(name, RenderedFindings.of(findings), claims, memo_now, findings)
+
+
+def _check_in_worker(path: Path) -> Result:
+    """check_one in a worker process: the result goes back without the findings themselves,
+    whose rendering is read back in less time than they would take to send."""
+    result = check_one(path)
+    result.read = None
+    return result

@@ -71,6 +71,11 @@ class Finding:
         }
 
 
+def place(finding: Finding) -> tuple[str, int, int, str]:
+    """Return where a finding stands, as output orders findings: file, line, column, check."""
+    return (finding.path, finding.line, finding.col, finding.check)
+
+
 @dataclass(frozen=True)
 class Span:
     """Where a piece of text stands in its document: 1-based line, 0-based character offsets."""

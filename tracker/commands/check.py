@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,7 +31,11 @@ from tracker.commands.common import (
     user_errors,
     wants_colour,
 )
+from tracker.model import place
 from tracker.outputs import ExitStatus, Tally
+
+if TYPE_CHECKING:
+    from tracker.drafts import Result
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 # What an --output file's suffix says about the format, when --format does not say it.
@@ -141,7 +144,7 @@ def check(
     """
     from tracker.model import Severity
     from tracker.outputs import summary_line
-    from tracker.risk import at_least, by_risk
+    from tracker.risk import LOW, at_least, by_risk
 
     if update_baseline and baseline is None:
         raise UserError("--update-baseline needs --baseline FILE to write")
@@ -151,17 +154,21 @@ def check(
             "--retractions applies to the audit of the whole project, whose sources it checks; "
             "the writers' check of documents reads none - leave out the documents or the option"
         )
+    floor = Severity(min_level).rank
+    every = floor == Severity.INFO.rank and min_risk == LOW  # every finding is shown
+    # JSON of every finding in place order takes unchanged pages' findings as the cache
+    # keeps them, rendered as it writes them.
+    as_stored = fmt == "json" and every and order == "place" and baseline is None
     checking = (
         checked_drafts(documents, project_dir, jobs, not no_cache)
         if documents
-        else checked_project(project_dir, retractions, jobs, not no_cache)
+        else checked_project(project_dir, retractions, jobs, not no_cache, as_stored)
     )
     # The findings stream from the checks to the output: memory holds one document's.
     with checking as checked:
-        floor = Severity(min_level).rank
-        shown: Iterable[Any] = (
-            f for f in checked.findings if f.severity.rank >= floor and at_least(f, min_risk)
-        )
+        shown: Iterable[Any] = checked.findings
+        if not every:
+            shown = (f for f in shown if f.severity.rank >= floor and at_least(f, min_risk))
         if order == "risk":
             shown = by_risk(list(shown))
         if update_baseline and baseline is not None:
@@ -191,9 +198,9 @@ def render_findings(
     summary: Callable[[], dict[str, int]],
     project_dir: Path | None,
     colour: bool = False,
-) -> str | Iterator[str]:
-    """Return the findings in the format --format names: text and JSON part by part, as the
-    findings come; the other formats need them all first."""
+) -> str | Iterator[str] | Iterator[bytes]:
+    """Return the findings in the format --format names: text and JSON (UTF-8 encoded) part
+    by part, as the findings come; the other formats need them all first."""
     from tracker import outputs
 
     if fmt == "json":
@@ -223,20 +230,25 @@ class Checked:
 
 @contextmanager
 def checked_project(
-    project_dir: Path | None, retractions: Path | None, jobs: int, cached: bool
+    project_dir: Path | None,
+    retractions: Path | None,
+    jobs: int,
+    cached: bool,
+    rendered: bool = False,
 ) -> Iterator[Checked]:
     """Audit the whole project, with the pages no register covers checked as drafts.
 
     The project's own checks run in this process while worker processes check the pages;
-    the findings come in order of file, line, column and check.
+    the findings come in order of file, line, column and check, and with rendered, those of
+    a page that no finding of the project's falls among come as that page's RenderedFindings.
     """
     from tracker.drafts import Context, stream_documents
     from tracker.paths import display_paths
 
     project = load(project_dir, cached)
-    pages = project.unregistered_documents()
+    found = project.unregistered_documents()
     # In the order of the names their findings carry, so that they merge in order.
-    pages = [p for _, p in sorted(zip(display_paths(pages, project.root), pages, strict=True))]
+    names, pages = _sorted_by_name(display_paths(found, project.root), found)
     context = Context(
         project.root,
         project.config,
@@ -253,16 +265,14 @@ def checked_project(
             jobs,
             _checking,
             alongside=lambda: audited.extend(project_findings(project, retractions, cache)),
+            names=names,
+            rendered=rendered,
         )
         results = iter(stream)
         # The workers start with the first result, and the project's own checks run meanwhile.
         first = next(results, None)
         documents = itertools.chain([first] if first else [], results)
-        findings = heapq.merge(
-            sorted(audited, key=place),
-            (finding for result in documents for finding in sorted(result.findings, key=place)),
-            key=place,
-        )
+        findings = merged(sorted(audited, key=place), documents, rendered)
 
         def summary() -> dict[str, int]:
             return {
@@ -274,8 +284,35 @@ def checked_project(
         yield Checked(findings, summary)
 
 
-def place(finding: Any) -> tuple[str, int, int, str]:
-    return (finding.path, finding.line, finding.col, finding.check)
+def _sorted_by_name(names: list[str], paths: list[Path]) -> tuple[list[str], list[Path]]:
+    pairs = sorted(zip(names, paths, strict=True))
+    return [name for name, _ in pairs], [path for _, path in pairs]
+
+
+def merged(project: list[Any], documents: Iterable[Result], rendered: bool) -> Iterator[Any]:
+    """Yield the project's findings (in order of place) merged with each document's findings
+    (in order of place), as heapq.merge would, the project's first where places tie.
+
+    A document's findings all stand at its own name, and few of the project's do: most
+    documents' findings go out as a whole, without a comparison each, and with rendered, as
+    their RenderedFindings."""
+    pending = [(place(finding), finding) for finding in reversed(project)]  # next one last
+    for result in documents:
+        last = result.rendered.last
+        if last is None:
+            continue
+        if not pending or last < pending[-1][0]:
+            if rendered:
+                yield result.rendered
+            else:
+                yield from result.findings
+            continue
+        for finding in result.findings:
+            where = place(finding)
+            while pending and pending[-1][0] <= where:
+                yield pending.pop()[1]
+            yield finding
+    yield from (finding for _, finding in reversed(pending))
 
 
 @contextmanager

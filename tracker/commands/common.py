@@ -224,7 +224,7 @@ def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def emit(text: str | Iterable[str], output: Path | None) -> None:
+def emit(text: str | Iterable[str] | Iterable[bytes], output: Path | None) -> None:
     """Print text (or its parts, as they come), or write it to the --output file in one step."""
     if output is None:
         for part in [text] if isinstance(text, str) else text:
