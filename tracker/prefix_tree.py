@@ -16,6 +16,8 @@ checks the rewritten cue lists against the originals.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 QUANTIFIERS = "?*+{"
 # Characters that stand for themselves at the start of an alternative (with letters and
 # digits): the regex syntax characters are not among them.
@@ -174,29 +176,26 @@ def leading_literal(alternative: str) -> str | None:
 def top_level(source: str) -> list[str]:
     """Split a pattern at the | that stand outside every group and class."""
     parts: list[str] = []
-    depth = start = i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = class_end(source, i) + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    start = 0
+    for i, char, depth in _structure(source, 0):
+        if char == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     parts.append(source[start:])
     return parts
 
 
 def group_end(source: str, start: int) -> int:
     """Return where the group opened at source[start] closes."""
+    for i, char, depth in _structure(source, start):
+        if char == ")" and depth == 0:
+            return i
+    raise ValueError(f"unbalanced group in {source!r}")
+
+
+def _structure(source: str, start: int) -> Iterator[tuple[int, str, int]]:
+    """Yield each character of a pattern from start that is neither escaped nor in a class,
+    with its place and the depth of groups after it."""
     depth = 0
     i = start
     while i < len(source):
@@ -211,10 +210,8 @@ def group_end(source: str, start: int) -> int:
             depth += 1
         elif char == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, char, depth
         i += 1
-    raise ValueError(f"unbalanced group in {source!r}")
 
 
 def class_end(source: str, start: int) -> int:
