@@ -110,8 +110,12 @@ def find_markers(text: str, offset: int = 0) -> list[Marker]:
         found.extend(finder(text))
     kept: list[Marker] = []  # apart from one another, in text order
     for marker in sorted(found, key=lambda m: (m.loose, m.start, -(m.end - m.start))):
-        # Only the neighbours can overlap, so a page of markers is not compared pair by pair.
-        index = bisect.bisect_right(kept, marker.start, key=lambda m: m.start)
+        # Only the neighbours can overlap, so a page of markers is not compared pair by pair;
+        # most markers come after all those kept (the loose ones are sorted last).
+        if not kept or kept[-1].start <= marker.start:
+            index = len(kept)
+        else:
+            index = bisect.bisect_right(kept, marker.start, key=lambda m: m.start)
         if index and kept[index - 1].end > marker.start:
             continue
         if index < len(kept) and kept[index].start < marker.end:
@@ -139,6 +143,9 @@ def shifted(marker: Marker, offset: int) -> Marker:
 
 def expand(inner: str) -> tuple[int, ...]:
     """Expand "1, 3-5" to (1, 3, 4, 5); return () for a list that cannot be a citation."""
+    inner = inner.strip()
+    if len(inner) <= 3 and inner.isdecimal():  # one number, as most markers hold
+        return (int(inner),) if int(inner) > 0 else ()
     numbers: list[int] = []
     for part in re.split(r"\s*,\s*", inner.strip()):
         span = RANGE.fullmatch(part)
