@@ -24,6 +24,12 @@ from tracker.markers import find_markers
         ("several [2–4, 7]", [("[2–4, 7]", (2, 3, 4, 7))]),
         ("adjacent [1][2]", [("[1]", (1,)), ("[2]", (2,))]),
         ("spaced [ 5 ]", [("[ 5 ]", (5,))]),
+        ("leading zeros [007]", [("[007]", (7,))]),
+        ("run together [2830]", [("[2830]", (28, 30))]),
+        (
+            "one [12] then a list [3, 4] then one [5]",
+            [("[12]", (12,)), ("[3, 4]", (3, 4)), ("[5]", (5,))],
+        ),
     ],
 )
 def test_markers_found_and_expanded(text: str, expected: list[tuple[str, tuple[int, ...]]]) -> None:
@@ -38,6 +44,7 @@ def test_markers_found_and_expanded(text: str, expected: list[tuple[str, tuple[i
         "see [Figure 2]",
         "a range [4-2] that runs backwards",
         "a zero [0]",
+        "zeros [000]",
         "a huge range [1-500]",
         "no brackets 2021",
     ],
