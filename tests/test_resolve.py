@@ -243,3 +243,21 @@ def test_a_title_with_accents_resolves_against_its_ascii_export():
         title="Sécurité des thérapies cellulaires", authors="Müller H", year="2020"
     )
     assert Resolver(sources).resolve(ref).key == "k"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smith J, Lee K. Zinc lozenges and colds. J Test. 2020.",
+        "Smith J. Zinc and colds. doi:10.1000/zinc.2020",
+        "",
+    ],
+)
+def test_with_no_bibliography_a_reference_is_unresolved_with_no_candidates(text: str) -> None:
+    resolution = Resolver({}).resolve(parse_reference(text))
+    assert (resolution.key, resolution.score, resolution.method, resolution.candidates) == (
+        None,
+        0.0,
+        "unresolved",
+        (),
+    )

@@ -161,6 +161,8 @@ class Resolver:
         exact = self.by_identifier(ref)
         if exact:
             return exact
+        if not self.sources:  # a page read outside a project: no entry to score
+            return Resolution(None, 0.0, "unresolved", candidates=())
         scored = sorted(
             ((score, key) for key, score in self.scores(ref)),
             key=lambda pair: (-pair[0][0], pair[1]),
