@@ -213,6 +213,8 @@ DAMAGED_ENTRIES = {
     "a byte changed": lambda stored: stored[:-3] + b"X" + stored[-2:],
     "cut short": lambda stored: stored[:-10],
     "not findings": lambda stored: checksummed(b'  {"check": "x"}'),
+    "a header of another shape": lambda stored: b"[1, [0, 1], null, 0]\n",
+    "counts that are not numbers": lambda stored: b'["1", ["0", "0", "1"], null, 0]\n',
     "an unknown severity": lambda stored: checksummed(
         stored.partition(b"\n")[2].replace(b'"severity": "', b'"severity": "fatal-')
     ),

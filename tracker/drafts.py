@@ -25,7 +25,7 @@ import orjson
 
 from tracker.cache import Cache, decoder, encode, file_digest, stamp
 from tracker.config import Config
-from tracker.model import Finding, Source, place
+from tracker.model import Finding, Severity, Source, place
 from tracker.outputs import RenderedFindings
 from tracker.paths import display_path, display_paths
 
@@ -267,7 +267,7 @@ def _cached_result(name: str, payload: bytes | None, rendered: bool) -> Result |
     header, _, text = payload.partition(b"\n")
     try:
         claims, counts, last, checksum = orjson.loads(header)
-        if checksum != zlib.crc32(text):
+        if checksum != zlib.crc32(text) or not _header_fits(claims, counts, last):
             return None
         result = Result(name, RenderedFindings(text, tuple(counts), last and tuple(last)), claims)
         if not rendered:
@@ -275,6 +275,16 @@ def _cached_result(name: str, payload: bytes | None, rendered: bool) -> Result |
         return result
     except (TypeError, ValueError):
         return None
+
+
+def _header_fits(claims: Any, counts: Any, last: Any) -> bool:
+    """Tell whether a cache entry's header has the shape Result.payload writes."""
+    numbers = [claims, *counts] if isinstance(counts, list) else []
+    return (
+        len(numbers) == 1 + len(Severity)
+        and all(type(number) is int for number in numbers)
+        and (last is None or (isinstance(last, list) and len(last) == 4))
+    )
 
 
 def _work(

@@ -147,7 +147,7 @@ def expand(inner: str) -> tuple[int, ...]:
     if len(inner) <= 3 and inner.isdecimal():  # one number, as most markers hold
         return (int(inner),) if int(inner) > 0 else ()
     numbers: list[int] = []
-    for part in re.split(r"\s*,\s*", inner.strip()):
+    for part in re.split(r"\s*,\s*", inner):
         span = RANGE.fullmatch(part)
         if span:
             low, high = int(span.group(1)), int(span.group(2))
