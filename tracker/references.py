@@ -27,18 +27,49 @@ EXPLICIT_NUMBER = warm.pattern(r"\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s+")
 # boundary stood first): the engine then skips in C to the places they can match ("10.", a
 # digit, a space, a full stop) instead of trying each place.
 DOI = warm.pattern(r"(10\.(?<!\w10\.)\d{4,9}/[^\s\"<>]+)", re.I)
+# A DOI with what introduces it ("https://doi.org/", "doi:"): all of it is left out of the
+# title and journal.
+CITED_DOI = warm.pattern(r"(?:(?:https?://)?(?:dx\.)?doi\.org/|\bdoi:?\s*)?" + DOI.pattern, re.I)
 PMID = warm.pattern(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/|pubmed/)(\d{4,9})", re.I)
-YEAR_IN_PARENS = warm.pattern(r"\((\d{4})[a-z]?\)")
+# "(2011)", "(2011a)", and the dated forms news and magazine references take: "(2011, April)",
+# "(2013, December 20)".
+PUBLISHED = r"[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)"
+YEAR_IN_PARENS = warm.pattern(r"\(((?:19|20)\d{2})" + PUBLISHED)
 YEAR = warm.pattern(r"((?:19|20)(?<!\w..)\d{2})[a-z]?\b")
 # A match never starts inside a run of spaces: tried at every space of a long run, these two
 # took time in the square of the run's length.
 VENUE_DASH = warm.pattern(r"\s(?<!\s\s)\s*[–—-]\s+")
-VOLUME_OR_YEAR = warm.pattern(r"(?<!\s)(?:\s*[,;:(]\s*\d|\s+\d)")
-PERIOD_SPLIT = warm.pattern(r"\.(?<![A-Z]\.)\s+(?=[A-Z0-9])")
+# Where a journal's name ends and its volume or year begins ("Int J Mol Sci. 2021;22(2)",
+# "J Sleep Res 12 (3)"); an ordinal or a year after "the" is part of a proceedings' name
+# ("Proceedings of the 2016 Conference", "the 12th Workshop").
+VOLUME_OR_YEAR = warm.pattern(r"(?<!\s)(?:\s*[,;:(]\s*\d|(?<!\bthe)\s+\d(?!\d*(?:st|nd|rd|th)\b))")
+# The word left before a volume or issue number cut off ("Computational Linguistics, Volume").
+VOLUME_WORD = warm.pattern(r"(?<=[\s,;])(?:vol(?:ume)?|no|number|issue)\.?$", re.I)
+# A period that ends a title or journal, not an initial ("J. Smith") nor an abbreviation
+# inside a name ("U.S."): an all-capitals title still ends at its period.
+PERIOD_SPLIT = warm.pattern(r"\.(?<!\b[A-Z]\.)\s+(?=[A-Z0-9])")
 NAME_LIKE = warm.pattern(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
 # The authors end on a character that is not a space, for the same reason.
-APA_AUTHORS = warm.pattern(r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}[a-z]?\)\.?\s+")
+APA_AUTHORS = warm.pattern(
+    r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}" + PUBLISHED + r"\.?\s+"
+)
 VANCOUVER_AUTHORS = warm.pattern(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
+# "Tore Amble and Jan Hajic. 2000. Title. In Venue." (ACL, Chicago author-date): the year stands
+# alone after the authors, who hold no digit and no period but after an initial.
+AUTHOR_DATE = warm.pattern(
+    r"^(?P<authors>(?:[^.\d()]|(?<=\b[A-Z])\.)+?)\.\s+(?:19|20)\d{2}[a-z]?\.\s+"
+)
+# References that open with their authors: a dash further on is part of the title or journal
+# ("Oard DW. Retrieval Systems ... HLT-NAACL 2003 - Tutorial Abstracts"), unless it follows the
+# "authors" at once, as in a label whose title ends in a capital ("Vitamin D. – Nutrients").
+AUTHORS_FIRST = (
+    NAME_LIKE,
+    AUTHOR_DATE,
+    warm.pattern(VANCOUVER_AUTHORS.pattern + r"(?![–—-])"),
+)
+# Where an author-date reference's title ends and the proceedings it appeared in are named.
+IN_VENUE = warm.pattern(r"^(?P<title>.+?)\.\s+In:?\s+(?=[A-Z])", re.S)
+QUOTED_TITLE = warm.pattern(r"^[\"“](?P<title>[^\"“”]+?)[.,]?[\"”]\s*")
 
 
 @dataclass(frozen=True)
@@ -134,7 +165,14 @@ def find_reference_list(doc: DocumentText) -> ReferenceList | None:
             return ReferenceList(len(doc.text) + 1, (), notes) if notes else None
         return ReferenceList(found.start, found.entries, notes)
     following = doc.blocks[heading + 1 :]
-    end = next((b.start for b in following if ends_section(doc, b)), None)
+    end = next(
+        (
+            b.start
+            for i, b in enumerate(following, heading + 1)
+            if ends_section(doc, b) and not inside_numbered_run(doc, i)
+        ),
+        None,
+    )
     blocks = [b for b in following if b.kind != "footnote" and (end is None or b.start < end)]
     has_sources = any(source_line(doc, b) for b in blocks)
     entries = source_entries(doc, blocks) if has_sources else numbered_entries(doc, blocks)
@@ -148,6 +186,35 @@ def ends_section(doc: DocumentText, block: Block) -> bool:
         return False
     text = doc.text[block.start : block.end]
     return not (looks_like_reference(text) or cites_a_work(text))
+
+
+def inside_numbered_run(doc: DocumentText, index: int) -> bool:
+    """Tell whether a plain-text block stands between two numbered entries with no blank line
+    on either side: a wrapped line of the first that only looks like a heading
+    ("Shata-Anuvadak: Tackling Multiway Translation of Indian Languages.")."""
+    if doc.rendered:  # markup says where blocks end; only plain text wraps lines into them
+        return False
+    blocks = doc.blocks
+
+    def numbered_next_to(step: int) -> bool:
+        near = index
+        while 0 <= near + step < len(blocks):
+            upper, lower = sorted((near, near + step))
+            if not next_line(doc, blocks[upper].end, blocks[lower].start):
+                return False
+            near += step
+            if explicit_number(doc, blocks[near])[0] is not None:
+                return True
+        return False
+
+    return numbered_next_to(-1) and numbered_next_to(1)
+
+
+def next_line(doc: DocumentText, end: int, start: int) -> bool:
+    """Tell whether start is on the line after end, with no blank line between (the bullet
+    or number a list item's line opens with is not part of its block)."""
+    gap = doc.text[end:start]
+    return gap.count("\n") == 1 and not gap.partition("\n")[0].strip()
 
 
 def is_reference_heading(doc: DocumentText, block: Block) -> bool:
@@ -193,15 +260,28 @@ def entry_with_note(entry: ReferenceEntry, note: str | None) -> ReferenceEntry:
 
 def numbered_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEntry]:
     """Read one entry per block that looks like a reference, numbered as written or in order
-    (an unnumbered entry after numbered ones takes the next number)."""
+    (an unnumbered entry after numbered ones takes the next number).
+
+    An unnumbered line right below a numbered entry, with no blank line between, is that
+    entry wrapped (a list copied from a PDF or a plain-text page), not a work of its own."""
     entries: list[ReferenceEntry] = []
+    links: tuple[str, ...] = ()  # the last entry's, kept while lines may still join it
+    numbered = False  # whether the last entry was numbered as written
+    wraps = not doc.rendered  # only plain text wraps an entry's lines into blocks of their own
     for block in (part for b in blocks for part in entry_lines(doc, b)):
         number, start = explicit_number(doc, block)
+        if number is None and numbered and wraps and next_line(doc, entries[-1].end, block.start):
+            last = entries[-1]
+            links += block.links
+            entries[-1] = make_entry(doc, last.number, last.start, block.end, links)
+            continue
         text = doc.text[start : block.end]
         if not (looks_like_reference(text + " " + " ".join(block.links)) or cites_a_work(text)):
+            numbered = False
             continue
         following = entries[-1].number + 1 if entries else 1
         entries.append(make_entry(doc, number or following, start, block.end, block.links))
+        links, numbered = block.links, number is not None
     return entries
 
 
@@ -270,19 +350,36 @@ def parse_reference(text: str) -> ParsedReference:
         "pmid": pmid.group(1) if pmid else None,
         "year": year.group(1) if year else None,
     }
-    bare = DOI.sub("", PMID.sub("", text) if pmid else text).strip(" .;,")
+    bare = CITED_DOI.sub("", PMID.sub("", text) if pmid else text).strip(" .;,")
     parts = VENUE_DASH.split(bare)
-    if len(parts) >= 2 and not NAME_LIKE.match(bare):
+    if len(parts) >= 2 and not any(lead.match(bare) for lead in AUTHORS_FIRST):
         venue = YEAR_IN_PARENS.sub("", parts[-1]).strip(" .,")
         return ParsedReference(title=" - ".join(parts[:-1]).strip(), journal=venue or None, **ids)
     return ParsedReference(**conventional_parts(bare), **ids)
 
 
+def journal_name(part: str) -> str:
+    """Return a journal's or proceedings' name without the volume, year or pages after it."""
+    name = VOLUME_WORD.sub("", VOLUME_OR_YEAR.split(part)[0].rstrip())
+    if name.count("(") > name.count(")"):  # "(EACL 2009)" cut at its year
+        name = name[: name.rfind("(")]
+    return name.strip(" .,;")
+
+
 def conventional_parts(text: str) -> dict[str, str | None]:
-    """Split "Authors. Title. Journal. Year;..." into authors, title and journal."""
-    lead = APA_AUTHORS.match(text) or VANCOUVER_AUTHORS.match(text)
+    """Split "Authors. Title. Journal. Year;..." (or "Authors. Year. Title. In Journal.")
+    into authors, title and journal."""
+    dated = AUTHOR_DATE.match(text)
+    lead = APA_AUTHORS.match(text) or dated or VANCOUVER_AUTHORS.match(text)
     authors = lead.group("authors").strip() if lead else None
-    rest = [p.strip() for p in PERIOD_SPLIT.split(text[lead.end() if lead else 0 :]) if p.strip()]
-    title = rest[0] if rest else None
-    journal = VOLUME_OR_YEAR.split(rest[1])[0].strip(" .,;") if len(rest) > 1 else None
+    after = text[lead.end() if lead else 0 :]
+    # A quoted title ("Sleep and memory.") holds its own final period; an author-date
+    # reference's venue follows "In", which also ends a title that ends in an acronym.
+    found = QUOTED_TITLE.match(after) or (IN_VENUE.match(after) if dated else None)
+    if found:
+        rest = [found.group("title").strip(), after[found.end() :].strip()]
+    else:
+        rest = [p.strip() for p in PERIOD_SPLIT.split(after) if p.strip()]
+    title = rest[0] if rest and rest[0] else None
+    journal = journal_name(rest[1]) if len(rest) > 1 else None
     return {"authors": authors, "title": title, "journal": journal or None}
