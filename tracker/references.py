@@ -49,15 +49,20 @@ VOLUME_WORD = warm.pattern(r"(?<=[\s,;])(?:vol(?:ume)?|no|number|issue)\.?$", re
 # inside a name ("U.S."): an all-capitals title still ends at its period.
 PERIOD_SPLIT = warm.pattern(r"\.(?<!\b[A-Z]\.)\s+(?=[A-Z0-9])")
 NAME_LIKE = warm.pattern(r"^[\w'’\-]+,?\s+(?:[A-Z]\.?\s?){1,3}(?:[,;]|\s+and|\s*&|$)")
-# The authors end on a character that is not a space, for the same reason.
-APA_AUTHORS = warm.pattern(
-    r"^(?P<authors>[^()]*?[^()\s]|\s)\s*\((?:19|20)\d{2}" + PUBLISHED + r"\.?\s+"
+# The authors run to the first parenthesis without giving anything back (the spaces before it
+# are stripped later): tried place by place, a long run of spaces took time in its square.
+APA_AUTHORS = warm.pattern(r"^(?P<authors>[^()]++)\((?:19|20)\d{2}" + PUBLISHED + r"\.?\s+")
+# The authors run to the first period, which must follow initials ("Shin S, Lee JH.") or "et al".
+VANCOUVER_AUTHORS = warm.pattern(
+    r"^(?P<authors>[^.]++)"
+    r"(?:(?<=[^.]\s[A-Z])|(?<=[^.]\s[A-Z]{2})|(?<=[^.]\s[A-Z]{3})|(?<=\Wet al))\.\s+"
 )
-VANCOUVER_AUTHORS = warm.pattern(r"^(?P<authors>[^.]+?(?:\s[A-Z]{1,3}|\bet al))\.\s+")
 # "Tore Amble and Jan Hajic. 2000. Title. In Venue." (ACL, Chicago author-date): the year stands
-# alone after the authors, who hold no digit and no period but after an initial.
+# alone after the authors, who hold no digit and no period but after an initial. The runs
+# between periods are possessive: one ends only at a period, so giving characters back never
+# helps (the last initial's period may still be given back: "Urkia M. 1993.").
 AUTHOR_DATE = warm.pattern(
-    r"^(?P<authors>(?:[^.\d()]|(?<=\b[A-Z])\.)+?)\.\s+(?:19|20)\d{2}[a-z]?\.\s+"
+    r"^(?P<authors>[^.\d()]++(?:(?<=\b[A-Z])\.[^.\d()]++)*)\.\s+(?:19|20)\d{2}[a-z]?\.\s+"
 )
 # References that open with their authors: a dash further on is part of the title or journal
 # ("Oard DW. Retrieval Systems ... HLT-NAACL 2003 - Tutorial Abstracts"), unless it follows the
@@ -68,7 +73,7 @@ AUTHORS_FIRST = (
     warm.pattern(VANCOUVER_AUTHORS.pattern + r"(?![–—-])"),
 )
 # Where an author-date reference's title ends and the proceedings it appeared in are named.
-IN_VENUE = warm.pattern(r"^(?P<title>.+?)\.\s+In:?\s+(?=[A-Z])", re.S)
+IN_VENUE = warm.pattern(r"\.\s+In:?\s+(?=[A-Z])")
 QUOTED_TITLE = warm.pattern(r"^[\"“](?P<title>[^\"“”]+?)[.,]?[\"”]\s*")
 
 
@@ -350,7 +355,10 @@ def parse_reference(text: str) -> ParsedReference:
         "pmid": pmid.group(1) if pmid else None,
         "year": year.group(1) if year else None,
     }
-    bare = CITED_DOI.sub("", PMID.sub("", text) if pmid else text).strip(" .;,")
+    bare = PMID.sub("", text) if pmid else text
+    # Only where a DOI was found: with its optional prefix first, the pattern is tried place by
+    # place instead of skipping in C to each "10.".
+    bare = (CITED_DOI.sub("", bare) if doi else bare).strip(" .;,")
     parts = VENUE_DASH.split(bare)
     if len(parts) >= 2 and not any(lead.match(bare) for lead in AUTHORS_FIRST):
         venue = YEAR_IN_PARENS.sub("", parts[-1]).strip(" .,")
@@ -375,9 +383,12 @@ def conventional_parts(text: str) -> dict[str, str | None]:
     after = text[lead.end() if lead else 0 :]
     # A quoted title ("Sleep and memory.") holds its own final period; an author-date
     # reference's venue follows "In", which also ends a title that ends in an acronym.
-    found = QUOTED_TITLE.match(after) or (IN_VENUE.match(after) if dated else None)
-    if found:
-        rest = [found.group("title").strip(), after[found.end() :].strip()]
+    quoted = QUOTED_TITLE.match(after)
+    venue = IN_VENUE.search(after) if dated and not quoted else None
+    if quoted:
+        rest = [quoted.group("title").strip(), after[quoted.end() :].strip()]
+    elif venue:
+        rest = [after[: venue.start()].strip(), after[venue.end() :].strip()]
     else:
         rest = [p.strip() for p in PERIOD_SPLIT.split(after) if p.strip()]
     title = rest[0] if rest and rest[0] else None
