@@ -263,9 +263,9 @@ def test_documents_stream_one_at_a_time_and_are_stored_in_batches(
     checked: list[Path] = []
     real_check = drafts.check_one
 
-    def counting(path: Path, memo: Any = None) -> drafts.Result:
+    def counting(path: Path, memo: Any = None, name: str | None = None) -> drafts.Result:
         checked.append(path)
-        return real_check(path, memo)
+        return real_check(path, memo, name)
 
     monkeypatch.setattr(drafts, "check_one", counting)
     monkeypatch.setattr(drafts, "STORE_BATCH", 2)

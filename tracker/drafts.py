@@ -161,6 +161,7 @@ class DocumentStream:
         fresh = _work(
             self.context,
             [self.paths[i] for i in self.todo],
+            [self.shown[i] for i in self.todo],
             self._jobs,
             self._watch,
             self._alongside,
@@ -214,7 +215,7 @@ class DocumentStream:
         return found
 
     def _again(self, index: int) -> Result:
-        return next(_work(self.context, [self.paths[index]], 1, iter))
+        return next(_work(self.context, [self.paths[index]], [self.shown[index]], 1, iter))
 
     def _store(self, checked: list[tuple[int, Result]]) -> None:
         if self.cache.enabled and checked:
@@ -290,6 +291,7 @@ def _header_fits(claims: Any, counts: Any, last: Any) -> bool:
 def _work(
     context: Context,
     paths: list[Path],
+    names: list[str],
     jobs: int,
     watch: Callable[[list[Path]], Iterable[Path]],
     alongside: Callable[[], object] = lambda: None,
@@ -308,7 +310,10 @@ def _work(
         global _CONTEXT
         _CONTEXT = context
         alongside()
-        return (check_one(path, memo_of(path) if memo_of else None) for path in watch(paths))
+        return (
+            check_one(path, memo_of(path) if memo_of else None, name)
+            for path, name in zip(watch(paths), names, strict=True)
+        )
     from concurrent.futures import ProcessPoolExecutor  # only for runs worth the workers
 
     if workers > 1:
@@ -319,7 +324,7 @@ def _work(
     pool = ProcessPoolExecutor(
         workers, mp_context=_start_method(), initializer=_adopt, initargs=(context,)
     )
-    done = pool.map(_check_in_worker, paths, chunksize=chunk)
+    done = pool.map(_check_in_worker, paths, names, chunksize=chunk)
     alongside()
     return _collected(pool, zip(watch(paths), done, strict=True))
 
@@ -354,9 +359,10 @@ def _adopt(context: Context) -> None:
     _CONTEXT = context
 
 
-def check_one(path: Path, memo: Memo | None = None) -> Result:
+def check_one(path: Path, memo: Memo | None = None, name: str | None = None) -> Result:
     """Extract one document and run the document checks on it (in this process), with what
-    its last check judged of its sentences when a memo is given."""
+    its last check judged of its sentences when a memo is given (name: the document as
+    findings name it, when the caller has it already)."""
     from tracker.checks.document.base import DocumentAudit
     from tracker.checks.document.registry import run_document_checks
     from tracker.extract import extract
@@ -364,7 +370,7 @@ def check_one(path: Path, memo: Memo | None = None) -> Result:
 
     context = _CONTEXT
     assert context is not None, "check_documents sets the context first"
-    name = display_path(path, context.root)
+    name = display_path(path, context.root) if name is None else name
     audit = DocumentAudit(name, None, context.sources, context.matcher, context.bibliography)
     audit.config = context.config
     audit.evidence = context.evidence
@@ -372,7 +378,7 @@ def check_one(path: Path, memo: Memo | None = None) -> Result:
         audit.memo = memo
     claims = 0
     try:
-        audit.extraction = extract(path, context.sources, context.root, context.resolver)
+        audit.extraction = extract(path, context.sources, context.root, context.resolver, name)
         claims = len(audit.extraction.claims)
     except ReaderError as err:
         audit.error = str(err)
@@ -381,9 +387,9 @@ def check_one(path: Path, memo: Memo | None = None) -> Result:
     return Result(name, RenderedFindings.of(findings), claims, memo_now, findings)
 
 
-def _check_in_worker(path: Path) -> Result:
+def _check_in_worker(path: Path, name: str) -> Result:
     """check_one in a worker process: the result goes back without the findings themselves,
     whose rendering is read back in less time than they would take to send."""
-    result = check_one(path)
+    result = check_one(path, name=name)
     result.read = None
     return result

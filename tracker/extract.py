@@ -61,14 +61,17 @@ def extract(
     sources: dict[str, Source] | None = None,
     root: Path | None = None,
     resolver: Resolver | None = None,
+    shown: str | None = None,
 ) -> Extraction:
     """Read a document and extract its claims, resolving references against sources.
 
-    Pass a resolver built once over the same sources when extracting many documents.
+    Pass a resolver built once over the same sources when extracting many documents, and the
+    document's name as findings give it (shown) when it is known already.
     """
     doc = read_document(path)
     resolver = resolver or Resolver(sources or {})
-    citer = Citer(doc, display_path(path, root), find_reference_list(doc), resolver)
+    shown = display_path(path, root) if shown is None else shown
+    citer = Citer(doc, shown, find_reference_list(doc), resolver)
     decided = decide_units(doc, citer.reflist)
     claims = build_claims(doc, decided, citer)
     info = DocumentInfo(title=doc.title.strip(), path=citer.shown)
