@@ -27,6 +27,24 @@ def test_ids_are_stable_and_unique(tmp_path: Path) -> None:
     assert first[1] == first[0] + "-2"
 
 
+def test_an_entry_of_the_reference_list_is_one_unit_and_no_claim(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Zinc heals wounds. [1]\n\nReferences\n\n"
+        "1. Lin CY, Jang JSR, Chen KT. Automatic segmentation. Int J Comput Linguist. 2005.\n"
+        "\nThe trial enrolled 40 adults. It found faster healing.\n",
+        encoding="utf-8",
+    )
+    extracted = extraction_dict(extract(page), {})
+    assert [c["text"] for c in extracted["claims"]] == ["Zinc heals wounds. [1]"]
+    # The entry and the note after it stand whole, not cut at each full stop.
+    assert [u["text"] for u in extracted["non_claims"]] == [
+        "References",
+        "Lin CY, Jang JSR, Chen KT. Automatic segmentation. Int J Comput Linguist. 2005.",
+        "The trial enrolled 40 adults. It found faster healing.",
+    ]
+
+
 def test_marker_without_reference_is_a_problem(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(

@@ -8,6 +8,7 @@ marker after the full stop ("... repair. [2]") belongs to the sentence before it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nupunkt
@@ -43,11 +44,12 @@ class Unit:
     kind: str
 
 
-def units_of(doc: DocumentText) -> list[Unit]:
-    """Return every unit of a document in reading order."""
+def units_of(doc: DocumentText, whole: Callable[[Block], bool] | None = None) -> list[Unit]:
+    """Return every unit of a document in reading order; a block that `whole` picks (an entry
+    of the reference list: a work, not sentences) is one unit."""
     units: list[Unit] = []
     for block in doc.blocks:
-        if block.kind in SPLIT_KINDS:
+        if block.kind in SPLIT_KINDS and not (whole and whole(block)):
             units.extend(Unit(s, e, block.kind) for s, e in sentence_spans(doc.text, block))
         else:
             units.append(Unit(block.start, block.end, block.kind))
