@@ -4,6 +4,7 @@ on the bundled project."""
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import random
 import re
@@ -19,7 +20,7 @@ from tracker.checks.claims import suggestions, unnamed_evidence
 from tracker.checks.evidence import mismatch
 from tracker.checks.language import overclaim
 from tracker.datafiles import load_data
-from tracker.evidence import vocabulary
+from tracker.evidence import any_cue, vocabulary
 from tracker.graph import build_graph
 from tracker.model import Finding, Severity, Source
 from tracker.project import load_project
@@ -90,6 +91,18 @@ def test_rule_ids_are_unique_and_levels_known() -> None:
     for rule in judgement.rules():
         assert rule.passes_with is None or rule.passes_with in vocabulary(), rule.id
         assert rule.what and rule.advice and rule.guideline
+
+
+def test_one_search_for_every_levels_cues_finds_what_the_levels_find(shared: Path) -> None:
+    # Titles of real works: the ACL Anthology's (few cues) and the bundled health sources'.
+    with gzip.open(shared / "bench/acl-anthology-1965-2019.bib.gz", "rt", encoding="utf-8") as f:
+        titles = re.findall(r'^\s*title\s*=\s*"(.*)",?$', f.read(), re.M)[:20000]
+    titles += [s.get("title") or "" for s in load_project(REPO).bibliography.sources.values()]
+    titles += [f"A {cue} of zinc" for cue in ("Randomized controlled trial", "Meta-Analysis")]
+    levels = vocabulary().values()
+    found = [any(level.cues.search(t) for level in levels) for t in titles]
+    assert [any_cue().find(t) is not None for t in titles] == found
+    assert sum(found) >= 100  # the screen is tried on titles that hold cues too
 
 
 @pytest.mark.parametrize("rule", judgement.rules(), ids=lambda r: r.id)

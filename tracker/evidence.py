@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker import warm
+from tracker.datafiles import Folded
 from tracker.model import Source
 from tracker.verification import FOUND, SourceResult, record_level
 
@@ -61,6 +62,14 @@ def vocabulary() -> dict[str, Level]:
     }
 
 
+@cache
+def any_cue() -> Folded:
+    """Return one search for the cues of every level: most titles hold none, and one search
+    spares them trying the levels one by one (each level is still tried in order when it
+    finds one)."""
+    return Folded("|".join(level.cues.pattern for level in vocabulary().values()))
+
+
 def compile_cues(cues: list[str]) -> re.Pattern[str]:
     return warm.pattern("|".join(rf"(?<![\w-])(?:{cue})" for cue in cues), re.I)
 
@@ -80,7 +89,7 @@ def evidence_of(source: Source, verified: SourceResult | None = None) -> Evidenc
         return Evidence(level.name, level.rank, level.human, recorded[1])
     for name in CUE_FIELDS[1:]:
         text = source.get(name)
-        if not text:
+        if not text or any_cue().find(text) is None:
             continue
         for level in levels.values():
             found = level.cues.search(text)
