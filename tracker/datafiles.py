@@ -121,11 +121,18 @@ class FoldedSet:
         body = "|".join(f"(?:{source[len(WORD_START) :]})" for source in sources)
         return warm.pattern(f"{WORD_START}(?={searched_as_tree(body)})")
 
+    @cached_property
+    def any(self) -> Folded:
+        """A pattern matching wherever some member matches."""
+        return Folded("|".join(f"(?:{folded.source})" for _, folded in self.members))
+
     def finds(self, text: str, lowered: str | None = None) -> Iterator[tuple[str, tuple[int, int]]]:
         """Yield, in the members' order, each member that matches in text and where its first
         match starts and ends (what its Folded.find returns)."""
         lowered = text.lower() if lowered is None else lowered
         if self.starts is None or not folds_in_place(text, lowered):
+            if self.any.find(text, lowered) is None:
+                return  # as most texts: one search instead of one per member
             for name, folded in self.members:
                 span = folded.find(text, lowered)
                 if span is not None:
