@@ -49,7 +49,7 @@ from tracker.markers import TRAILING_MARKERS, find_markers, strip_trailing_marke
 from tracker.readers.html import read_html
 from tracker.readers.markdown import read_markdown
 from tracker.readers.plain import read_plain
-from tracker.references import parse_reference
+from tracker.references import find_reference_list, parse_reference
 from tracker.register_read import parse_register
 from tracker.segment import LEADING_MARKERS, MARKER_THEN_SENTENCE
 
@@ -324,6 +324,24 @@ def test_a_reference_with_a_long_run_of_spaces_is_read_in_linear_time(space):
     assert_linear(
         parse_reference, lambda n: "Smith J" + space * n + "Title. Journal" + space * n + "x", 500
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "wrapped words of the same entry, one line after another.",  # joins the entry above
+        "A Title Case Line Between Two Entries That Reads As Heading.",  # asks for the run
+    ],
+)
+def test_a_numbered_entry_wrapped_over_many_lines_is_read_in_linear_time(line):
+    """A wrapped line joined its entry by reading the whole entry again, and a heading-like
+    line walked its run to the numbered lines around it: both took time in the square."""
+
+    def make(lines: int) -> str:
+        entry = "1. Smith J. Title. J Med. 2020.\n"
+        return f"References\n\n{entry}{line}\n" + f"{line}\n" * lines + "2. Lee K. J. 2021.\n"
+
+    assert_linear(lambda text: find_reference_list(read_plain(Path("x.txt"), text)), make, 150)
 
 
 def test_reading_references_is_unchanged_by_the_linear_patterns():

@@ -170,11 +170,12 @@ def find_reference_list(doc: DocumentText) -> ReferenceList | None:
             return ReferenceList(len(doc.text) + 1, (), notes) if notes else None
         return ReferenceList(found.start, found.entries, notes)
     following = doc.blocks[heading + 1 :]
+    wrapped = wrapped_lines(doc, following)
     end = next(
         (
             b.start
-            for i, b in enumerate(following, heading + 1)
-            if ends_section(doc, b) and not inside_numbered_run(doc, i)
+            for b, w in zip(following, wrapped, strict=True)
+            if ends_section(doc, b) and not w
         ),
         None,
     )
@@ -193,26 +194,25 @@ def ends_section(doc: DocumentText, block: Block) -> bool:
     return not (looks_like_reference(text) or cites_a_work(text))
 
 
-def inside_numbered_run(doc: DocumentText, index: int) -> bool:
-    """Tell whether a plain-text block stands between two numbered entries with no blank line
-    on either side: a wrapped line of the first that only looks like a heading
-    ("Shata-Anuvadak: Tackling Multiway Translation of Indian Languages.")."""
+def wrapped_lines(doc: DocumentText, blocks: list[Block]) -> list[bool]:
+    """Tell, for each of a run of plain-text blocks, whether it stands between two numbered
+    entries with no blank line on either side: a wrapped line of the first that only looks
+    like a heading ("Shata-Anuvadak: Tackling Multiway Translation of Indian Languages.").
+    One pass each way: a walk from each block would take time in the square of the run."""
+    count = len(blocks)
     if doc.rendered:  # markup says where blocks end; only plain text wraps lines into them
-        return False
-    blocks = doc.blocks
-
-    def numbered_next_to(step: int) -> bool:
-        near = index
-        while 0 <= near + step < len(blocks):
-            upper, lower = sorted((near, near + step))
-            if not next_line(doc, blocks[upper].end, blocks[lower].start):
-                return False
-            near += step
-            if explicit_number(doc, blocks[near])[0] is not None:
-                return True
-        return False
-
-    return numbered_next_to(-1) and numbered_next_to(1)
+        return [False] * count
+    numbered = [explicit_number(doc, b)[0] is not None for b in blocks]
+    below_previous = [False] + [
+        next_line(doc, blocks[i - 1].end, blocks[i].start) for i in range(1, count)
+    ]
+    above = [False] * count  # a numbered block up the run
+    for i in range(1, count):
+        above[i] = below_previous[i] and (numbered[i - 1] or above[i - 1])
+    below = [False] * count  # a numbered block down the run
+    for i in range(count - 2, -1, -1):
+        below[i] = below_previous[i + 1] and (numbered[i + 1] or below[i + 1])
+    return [up and down for up, down in zip(above, below, strict=True)]
 
 
 def next_line(doc: DocumentText, end: int, start: int) -> bool:
@@ -270,23 +270,26 @@ def numbered_entries(doc: DocumentText, blocks: list[Block]) -> list[ReferenceEn
     An unnumbered line right below a numbered entry, with no blank line between, is that
     entry wrapped (a list copied from a PDF or a plain-text page), not a work of its own."""
     entries: list[ReferenceEntry] = []
-    links: tuple[str, ...] = ()  # the last entry's, kept while lines may still join it
-    numbered = False  # whether the last entry was numbered as written
+    # The entry being read: its number, start, end and links, read whole once no line joins it
+    # (read again at each line, a long run of them took time in its square).
+    last: tuple[int, int, int, tuple[str, ...]] | None = None
+    numbered = False  # whether it was numbered as written
     wraps = not doc.rendered  # only plain text wraps an entry's lines into blocks of their own
     for block in (part for b in blocks for part in entry_lines(doc, b)):
         number, start = explicit_number(doc, block)
-        if number is None and numbered and wraps and next_line(doc, entries[-1].end, block.start):
-            last = entries[-1]
-            links += block.links
-            entries[-1] = make_entry(doc, last.number, last.start, block.end, links)
+        if last and number is None and numbered and wraps and next_line(doc, last[2], block.start):
+            last = (last[0], last[1], block.end, last[3] + block.links)
             continue
         text = doc.text[start : block.end]
         if not (looks_like_reference(text + " " + " ".join(block.links)) or cites_a_work(text)):
             numbered = False
             continue
-        following = entries[-1].number + 1 if entries else 1
-        entries.append(make_entry(doc, number or following, start, block.end, block.links))
-        links, numbered = block.links, number is not None
+        if last:
+            entries.append(make_entry(doc, *last))
+        following = last[0] + 1 if last else 1
+        last, numbered = (number or following, start, block.end, block.links), number is not None
+    if last:
+        entries.append(make_entry(doc, *last))
     return entries
 
 
