@@ -118,6 +118,7 @@ class Resolver:
 
     def __post_init__(self) -> None:
         venue_ids: dict[tuple[str | None, str | None], int] = {}
+        plain: dict[str | None, str | None] = {}  # entries share few venues and publishers
         for key, source in self.sources.items():
             authors = source.get("author")
             family = first_family_name(authors) if authors else None
@@ -132,8 +133,14 @@ class Resolver:
                 self._by_pmid.setdefault(source.pmid, key)
             words = words_of(source.get("title") or "")
             positions = stem_positions(words.tokens)
-            venue = _plain(source.journal or source.get("booktitle"))
-            publisher = _plain(source.get("publisher"))
+            venue_name, publisher_name = (
+                source.journal or source.get("booktitle"),
+                source.get("publisher"),
+            )
+            venue = plain.get(venue_name) or plain.setdefault(venue_name, _plain(venue_name))
+            publisher = plain.get(publisher_name) or plain.setdefault(
+                publisher_name, _plain(publisher_name)
+            )
             self._entries[key] = _Entry(
                 words,
                 positions,
@@ -390,16 +397,27 @@ def words_of(text: str) -> Words:
     tokens: list[str] = []
     acronyms: list[str] = []
     for chunk in text.split():
-        pieces = WORD.findall(chunk)
-        joined = "".join(pieces)
-        if len(pieces) > 1 and all(ACRONYM.match(p) for p in pieces):
-            acronyms.append(joined)
-            continue
+        if chunk.isalnum():  # one plain word, as most are: WORD would find it whole
+            pieces = [chunk]
+        else:
+            pieces = WORD.findall(chunk)
+            if len(pieces) > 1 and all(ACRONYM.match(p) for p in pieces):
+                acronyms.append("".join(pieces))
+                continue
         for piece in pieces:
-            word = unaccented(piece.lower())
+            word = piece.lower()
+            if not word.isascii():
+                word = unaccented(word)
             if "'" in word or "’" in word:  # the patterns' own needs, asked cheaply first
                 word = POSSESSIVE.sub("", word)
-            if piece[0].isupper() and len(piece) <= 6 and ACRONYM.match(piece):
+            # An acronym's second character is a capital or a digit: asked before the pattern.
+            second = piece[1:2]
+            if (
+                piece[0].isupper()
+                and len(piece) <= 6
+                and (second.isupper() or second.isdigit())
+                and ACRONYM.match(piece)
+            ):
                 acronyms.append(piece)
             elif word not in STOP_WORDS:
                 tokens.append(word)
@@ -429,7 +447,9 @@ def stem_positions(tokens: tuple[str, ...]) -> dict[str, list[int]]:
     """Map each stem of the tokens to the positions where it stands."""
     positions: dict[str, list[int]] = {}
     for index, token in enumerate(tokens):
-        positions.setdefault(stem(token), []).append(index)
+        # stem(token), written out: this runs for every word of every entry's title.
+        key = (token[:-1] if len(token) > 3 and token.endswith("s") else token)[:STEM_PREFIX]
+        positions.setdefault(key, []).append(index)
     return positions
 
 
@@ -534,7 +554,11 @@ def year_score(label: str | None, year: str | None) -> float | None:
 def fold(name: str) -> str:
     """Return a surname in a form that compares equal across case, braces and accents."""
     plain = unicodedata.normalize("NFKD", LATEX.sub("", name))
-    return "".join(ch for ch in plain if ch.isalnum()).lower()
+    return NOT_ALNUM.sub("", plain).lower()
+
+
+# What str.isalnum() refuses: \w is isalnum() or the underscore.
+NOT_ALNUM = warm.pattern(r"[\W_]+")
 
 
 def first_family_name(bibtex_authors: str) -> str:
