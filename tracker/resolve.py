@@ -133,14 +133,12 @@ class Resolver:
                 self._by_pmid.setdefault(source.pmid, key)
             words = words_of(source.get("title") or "")
             positions = stem_positions(words.tokens)
-            venue_name, publisher_name = (
-                source.journal or source.get("booktitle"),
-                source.get("publisher"),
-            )
-            venue = plain.get(venue_name) or plain.setdefault(venue_name, _plain(venue_name))
-            publisher = plain.get(publisher_name) or plain.setdefault(
-                publisher_name, _plain(publisher_name)
-            )
+            venue_name = source.journal or source.get("booktitle")
+            publisher_name = source.get("publisher")
+            for name in (venue_name, publisher_name):
+                if name not in plain:
+                    plain[name] = _plain(name)
+            venue, publisher = plain[venue_name], plain[publisher_name]
             self._entries[key] = _Entry(
                 words,
                 positions,
